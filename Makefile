@@ -1,0 +1,24 @@
+# Coldbrew: top-level commands. See README.md.
+#   make build     build dist/ (first time: Debian 13 root, libraries, CPython; then cached)
+#   make run       build, then run a Python program through Coldbrew (ARGS=...)
+#   make test      build, then the whole test suite on Node 26 and the system Node
+#   make bench     benchmarks against native CPython
+#   make clean     remove dist/ and the build cache
+ARGS ?= src/examples/fib.py 25 -v
+SHELL := /bin/bash
+
+.PHONY: build run test test-node test-cpython bench clean
+build:
+	@bash build/build.sh all
+
+run: build
+	@node_bin=$$(bash build/ensure-node.sh current) && "$$node_bin" bin/coldbrew $(ARGS)
+
+test: build
+	@bash tests/run-all.sh
+
+bench: build
+	@node_bin=$$(bash build/ensure-node.sh current) && "$$node_bin" bench/run.mjs
+
+clean:
+	@bash build/build.sh clean

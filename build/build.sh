@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Coldbrew build driver (runs on the host).
+#
+# Makes (once per machine) a Debian 13 "trixie" root with debootstrap, holding
+# emscripten 3.1.69, clang 19 and python3.13, then runs build/inner.sh inside it
+# to fetch and verify the sources, build the C libraries, CPython for
+# wasm32-emscripten and the Coldbrew runtime. The result is copied to dist/.
+#
+# When the host itself is Debian trixie (e.g. the Dockerfile's image), no root
+# is made: inner.sh runs directly on the host.
+#
+# Everything expensive lives under $COLDBREW_CACHE (default ~/.cache/coldbrew),
+# keyed by a hash of what affects it, so a second build takes seconds.
+#
+# Usage: build/build.sh [all|clean]
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+# shellcheck source=build/common.sh
+. "$here/common.sh"
+
+cmd="${1:-all}"
+
+if [ "$cmd" = clean ]; then
+    cb_say "removing $CB_CACHE (build root, sources, CPython and library builds)"
+    # The root may still have bind mounts if a build was killed; they live in a
+    # private mount namespace, so they are gone with it. Be careful anyway.
+    if grep -q " $CB_CACHE/" /proc/mounts 2>/dev/null; then
+        cb_die "clean" "" "something is still mounted under $CB_CACHE; unmount it first"
+    fi
+    rm -rf "$CB_CACHE"
+    rm -rf "$repo/dist/coldbrew.wasm" "$repo/dist/coldbrew.js" "$repo/dist/coldbrew.mjs" \
+           "$repo/dist/coldbrew-stdlib.zip"
+    exit 0
+fi
+case "$cmd" in all|exec) ;; *) cb_die "usage" "" "unknown command '$cmd' (expected: all, exec CMD..., clean)";; esac
+
+mkdir -p "$CB_CACHE/logs" "$CB_CACHE/work"
+
+native_trixie=0
+if [ -r /etc/os-release ] && grep -q '^VERSION_CODENAME=trixie' /etc/os-release; then
+    native_trixie=1
+fi
+
+if [ "$(id -u)" != 0 ]; then
+    cat >&2 <<EOF
+coldbrew build: this build must run as root, because it
+  - installs packages with apt-get (debootstrap on Debian 12; the toolchain on trixie),
+  - creates a Debian 13 root with debootstrap under $CB_CACHE, and
+  - chroots into it with private mounts of /proc and /dev (unshare --mount).
+Run it again as root (for example: sudo make build), or build in the container
+described by the Dockerfile (docker build -t coldbrew . ).
+EOF
+    exit 2
+fi
+
+# Packages the toolchain needs inside trixie. Changing this list makes a new root.
+TOOLCHAIN_PACKAGES="emscripten build-essential pkg-config tcl python3.13 dpkg-dev autoconf \
+automake libtool libltdl-dev xz-utils bzip2 zip unzip brotli tzdata ca-certificates"
+
+# run_in_toolchain CMD...: run a command inside the trixie toolchain, with the
+# work tree and the cache mounted at the same paths as on the host.
+run_in_toolchain() {
+    if [ "$native_trixie" = 1 ]; then
+        COLDBREW_SRC="$repo" COLDBREW_CACHE="$CB_CACHE" "$@"
+    else
+        unshare --mount --propagation private bash -euc '
+            root="$1"; repo="$2"; cache="$3"; shift 3
+            mount -t proc proc "$root/proc"
+            mount --rbind /dev "$root/dev"
+            mkdir -p "$root$repo" "$root$cache/work" "$root$cache/logs"
+            mount --bind "$repo" "$root$repo"
+            mount --bind "$cache/work" "$root$cache/work"
+            mount --bind "$cache/logs" "$root$cache/logs"
+            cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+            cd "$root$repo"
+            exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+                LANG=C.UTF-8 CB_T0="$CB_T0" COLDBREW_SRC="$repo" COLDBREW_CACHE="$cache" \
+                bash -c "cd \"\$COLDBREW_SRC\" && exec \"\$@\"" _ "$@"
+        ' _ "$CB_ROOT" "$repo" "$CB_CACHE" "$@"
+    fi
+}
+
+# ---- step 1: the toolchain -------------------------------------------------
+root_key="$(printf '%s\n' "trixie minbase v1" "$TOOLCHAIN_PACKAGES" | cb_hash)"
+CB_ROOT="$CB_CACHE/root-$root_key"
+
+[ "$cmd" = exec ] || cb_step 1 "toolchain (Debian 13 root with emscripten, clang, python3.13)"
+if [ "$native_trixie" = 1 ]; then
+    if ! command -v emcc >/dev/null || ! command -v python3.13 >/dev/null; then
+        cb_run toolchain "$CB_CACHE/logs/toolchain.log" bash -c "apt-get update && \
+            DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $TOOLCHAIN_PACKAGES"
+    fi
+    [ "$cmd" = exec ] || cb_say "using this trixie system's own toolchain"
+elif [ -f "$CB_ROOT/.coldbrew-root-ok" ]; then
+    [ "$cmd" = exec ] || cb_say "cached: $CB_ROOT"
+else
+    log="$CB_CACHE/logs/toolchain.log"; : > "$log"
+    if ! command -v debootstrap >/dev/null; then
+        cb_say "installing debootstrap on the host (apt-get)"
+        cb_run toolchain "$log" bash -c "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap"
+    fi
+    tmp="$CB_ROOT.partial"
+    rm -rf "$tmp"
+    cb_say "debootstrap trixie into $tmp (about 30 s)"
+    debootstrap --variant=minbase trixie "$tmp" http://deb.debian.org/debian >>"$log" 2>&1 \
+        || cb_die toolchain "$log" "debootstrap failed"
+    cat > "$tmp/etc/apt/sources.list" <<EOF
+deb http://deb.debian.org/debian trixie main
+deb-src http://deb.debian.org/debian trixie main
+EOF
+    cb_say "installing the toolchain inside the root (about 1 min, 2.6 GB)"
+    unshare --mount --propagation private bash -euc '
+        root="$1"; pkgs="$2"
+        mount -t proc proc "$root/proc"
+        mount --rbind /dev "$root/dev"
+        cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+        chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/bin:/bin:/usr/sbin:/sbin DEBIAN_FRONTEND=noninteractive \
+            bash -c "apt-get update && apt-get install -y --no-install-recommends $pkgs && apt-get clean"
+    ' _ "$tmp" "$TOOLCHAIN_PACKAGES" >>"$log" 2>&1 || cb_die toolchain "$log" "installing the toolchain in the root failed"
+    touch "$tmp/.coldbrew-root-ok"
+    mv "$tmp" "$CB_ROOT"
+    cb_say "root ready: $CB_ROOT"
+fi
+
+if [ "$cmd" = exec ]; then
+    # build/build.sh exec CMD...: run CMD in the toolchain (used by bench/ for native python3.13).
+    shift
+    run_in_toolchain "$@"
+    exit $?
+fi
+
+# ---- steps 2-6 run inside the toolchain -------------------------------------
+run_in_toolchain bash "$repo/build/inner.sh" all
+
+# ---- copy the result into dist/ ---------------------------------------------
+out="$(cat "$CB_CACHE/work/runtime-current")"
+mkdir -p "$repo/dist"
+for f in coldbrew.wasm coldbrew.js coldbrew.mjs coldbrew-stdlib.zip; do
+    cp "$CB_CACHE/work/$out/$f" "$repo/dist/$f"
+done
+mkdir -p "$repo/tests/out"
+cp "$CB_CACHE/work/$out/cpython-tests.zip" "$repo/tests/out/cpython-tests.zip"
+cb_say "done: dist/ holds $(cd "$repo/dist" && ls -1 | tr '\n' ' ')"

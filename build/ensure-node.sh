@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Makes sure the Node.js versions Coldbrew is tested on are here, and prints
+# the path of the requested one:
+#   ensure-node.sh system   the machine's node (installs Debian's nodejs + npm if missing)
+#   ensure-node.sh current  Node 26 from the npm registry (npm install node@26),
+#                           cached under $COLDBREW_CACHE/node26
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+which="${1:-system}"
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "coldbrew: node and npm are needed; install them (apt-get install nodejs npm) or run as root" >&2
+        exit 2
+    fi
+    cb_say "installing Debian's nodejs and npm (apt-get)" 
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm) >&2
+fi
+case "$which" in
+    system) command -v node ;;
+    current)
+        dir="$CB_CACHE/node26"
+        bin="$dir/node_modules/node/bin/node"
+        if ! [ -x "$bin" ] || ! "$bin" --version >/dev/null 2>&1; then
+            cb_say "installing Node 26 from npm into $dir"
+            mkdir -p "$dir"
+            npm install --prefix "$dir" --no-audit --no-fund --loglevel=error node@26 >&2
+        fi
+        echo "$bin"
+        ;;
+    *) echo "ensure-node.sh: expected 'system' or 'current'" >&2; exit 2 ;;
+esac

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Coldbrew build steps that run inside the Debian 13 toolchain (the debootstrap
+# root made by build.sh, or a trixie container). Paths:
+#   $COLDBREW_SRC   the work tree (read-only use)
+#   $COLDBREW_CACHE the cache directory; sources and build products go to its work/
+# Each step writes into a directory named by a hash of its inputs and marks it
+# complete with a .ok file, so a re-run skips finished steps and a failed step
+# starts over from a clean directory.
+#
+# Usage: inner.sh all
+set -euo pipefail
+
+SRC="${COLDBREW_SRC:?}"
+. "$SRC/build/common.sh"
+WORK="$CB_CACHE/work"
+LOGS="$CB_CACHE/logs"
+mkdir -p "$LOGS"
+JOBS="$(nproc)"
+
+export EM_FROZEN_CACHE=1
+
+# ---- step 2: sources -------------------------------------------------------
+PINS="$SRC/build/sources.sha256"
+fetch_sources() {
+    cb_step 2 "sources (apt-get source --download-only, sha256 verified)"
+    local dir="$WORK/src" log="$LOGS/sources.log"
+    mkdir -p "$dir"
+    if (cd "$dir" && sha256sum --quiet -c "$PINS" >/dev/null 2>&1); then
+        cb_say "cached and verified: $dir"
+        return
+    fi
+    : > "$log"
+    cb_run sources "$log" apt-get update
+    # Only the pinned .orig tarballs are used (upstream sources, without Debian's
+    # packaging patches). apt-get may fail on a .dsc a mirror lacks after a
+    # point release; what counts is that every pinned tarball arrived intact.
+    (cd "$dir" && apt-get source --download-only python3.13 zlib bzip2 xz-utils sqlite3 libffi) >>"$log" 2>&1 \
+        || cb_say "  apt-get source reported a problem (see $log); checking the pinned tarballs"
+    (cd "$dir" && sha256sum -c "$PINS") >>"$log" 2>&1 \
+        || cb_die sources "$log" "a source tarball does not match its pinned sha256 in build/sources.sha256"
+    cb_say "verified: $(awk '{print $2}' "$PINS" | tr '\n' ' ')"
+}
+
+tarball() { awk -v p="$1" '$2 ~ "^"p"_" {print $2}' "$PINS"; }
+
+# ---- step 3: C libraries ---------------------------------------------------
+DEPS_FLAGS="-O2"
+deps_key() { { cat "$PINS"; echo "$DEPS_FLAGS"; sed -n '/^dep_build()/,/^# ---- step 4/p' "$SRC/build/inner.sh"; emcc --version | head -1; } | cb_hash; }
+
+# dep_build NAME TARBALL-PACKAGE COMMANDS: unpack into a fresh dir and run COMMANDS
+# there; a .ok-NAME marker makes a re-run skip libraries already built.
+dep_build() {
+    local name="$1" pkg="$2" cmds="$3" log="$LOGS/deps-$1.log"
+    if [ -f "$DEPS/.ok-$name" ]; then cb_say "  $name: cached"; return; fi
+    cb_say "  $name (log: $log)"
+    : > "$log"
+    rm -rf "$DEPS/build/$name"; mkdir -p "$DEPS/build/$name"
+    tar -C "$DEPS/build/$name" -xf "$WORK/src/$(tarball "$pkg")"
+    (cd "$DEPS/build/$name"/*/ && P="$DEPS/prefix" bash -euxc "$cmds") >>"$log" 2>&1 \
+        || cb_die "deps: $name" "$log" "building $name failed"
+    rm -rf "$DEPS/build/$name"
+    touch "$DEPS/.ok-$name"
+}
+
+build_deps() {
+    cb_step 3 "C libraries (zlib, bzip2, xz, sqlite3, libffi) for wasm32, about 4 min"
+    DEPS="$WORK/deps-$(deps_key)"
+    if [ -f "$DEPS/.ok" ]; then cb_say "cached: $DEPS"; return; fi
+    mkdir -p "$DEPS/build" "$DEPS/prefix/include" "$DEPS/prefix/lib"
+    export CFLAGS="$DEPS_FLAGS"
+    dep_build zlib zlib "CC=emcc AR=emar RANLIB=emranlib ./configure --static --prefix=\$P
+        emmake make -j$JOBS libz.a
+        cp libz.a \$P/lib/ && cp zlib.h zconf.h \$P/include/"
+    dep_build bzip2 bzip2 "emcc $DEPS_FLAGS -D_FILE_OFFSET_BITS=64 -c blocksort.c huffman.c crctable.c \
+            randtable.c compress.c decompress.c bzlib.c
+        emar rcs libbz2.a blocksort.o huffman.o crctable.o randtable.o compress.o decompress.o bzlib.o
+        cp libbz2.a \$P/lib/ && cp bzlib.h \$P/include/"
+    dep_build xz xz-utils "emconfigure ./configure --host=wasm32-unknown-emscripten --prefix=\$P \
+            --disable-shared --enable-static --disable-threads --disable-nls --disable-xz --disable-xzdec \
+            --disable-lzmadec --disable-lzmainfo --disable-lzma-links --disable-scripts --disable-doc
+        emmake make -j$JOBS -C src/liblzma
+        emmake make -C src/liblzma install"
+    # The amalgamation (sqlite3.c) is generated natively with tcl, then compiled with emcc.
+    dep_build sqlite3 sqlite3 "./configure --disable-shared
+        make -j$JOBS sqlite3.c
+        emcc $DEPS_FLAGS -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION \
+            -DSQLITE_ENABLE_MATH_FUNCTIONS -DSQLITE_ENABLE_FTS5 -DSQLITE_ENABLE_RTREE -c sqlite3.c -o sqlite3.o
+        emar rcs libsqlite3.a sqlite3.o
+        cp libsqlite3.a \$P/lib/ && cp sqlite3.h sqlite3ext.h \$P/include/"
+    # libffi's tarball needs autogen; its top Makefile loops over multilib
+    # targets, so build and install in the host's own subdirectory.
+    dep_build libffi libffi "[ -x configure ] || ./autogen.sh
+        emconfigure ./configure --host=wasm32-unknown-emscripten --prefix=\$P \
+            --disable-shared --enable-static --disable-docs --disable-multi-os-directory --disable-exec-static-tramp
+        emmake make -j$JOBS -C wasm32-unknown-emscripten
+        emmake make -C wasm32-unknown-emscripten install"
+    rm -rf "$DEPS/build"
+    touch "$DEPS/.ok"
+}
+
+# ---- step 4: CPython -------------------------------------------------------
+# Flags CPython is configured with; part of the cache key.
+PY_OPT="-O2"
+cpython_key() {
+    { deps_key; echo "$PY_OPT"; cat "$SRC"/cpython/patches/*.patch "$SRC/cpython/Setup.local" \
+        "$SRC/cpython/config.site-coldbrew"; sed -n '/^build_cpython()/,/^}/p' "$SRC/build/inner.sh"; } | cb_hash
+}
+
+build_cpython() {
+    cb_step 4 "CPython 3.13 for wasm32-emscripten (configure ~6 min, make ~3 min on 2 cores)"
+    PYB="$WORK/cpython-$(cpython_key)"
+    if [ -f "$PYB/.ok" ]; then cb_say "cached: $PYB"; return; fi
+    local log="$LOGS/cpython.log"; : > "$log"
+    rm -rf "$PYB"; mkdir -p "$PYB"
+    tar -C "$PYB" -xf "$WORK/src/$(tarball python3.13)"
+    mv "$PYB"/Python-3.13.*/ "$PYB/src"
+    local p
+    for p in "$SRC"/cpython/patches/*.patch; do
+        cb_say "  patch $(basename "$p")"
+        (cd "$PYB/src" && cb_run cpython-patch "$log" patch -p1 -i "$p")
+    done
+    cp "$SRC/cpython/Setup.local" "$PYB/src/Modules/Setup.local"
+    local P="$DEPS/prefix"
+    cb_say "  configure (log: $log)"
+    (cd "$PYB/src" && cb_run cpython-configure "$log" env \
+        CONFIG_SITE="$PYB/src/Tools/wasm/config.site-wasm32-emscripten $SRC/cpython/config.site-coldbrew" \
+        OPT="-DNDEBUG $PY_OPT" \
+        ZLIB_CFLAGS="-I$P/include" ZLIB_LIBS="$P/lib/libz.a" \
+        BZIP2_CFLAGS="-I$P/include" BZIP2_LIBS="$P/lib/libbz2.a" \
+        LIBLZMA_CFLAGS="-I$P/include" LIBLZMA_LIBS="$P/lib/liblzma.a" \
+        LIBSQLITE3_CFLAGS="-I$P/include" LIBSQLITE3_LIBS="$P/lib/libsqlite3.a" \
+        LIBFFI_CFLAGS="-I$P/include" LIBFFI_LIBS="$P/lib/libffi.a" \
+        emconfigure ./configure -C --host=wasm32-unknown-emscripten --build="$(./config.guess)" \
+            --with-emscripten-target=browser --disable-wasm-dynamic-linking --disable-wasm-pthreads \
+            --disable-test-modules --with-ensurepip=no \
+            --with-build-python=/usr/bin/python3.13)
+    cb_say "  make (log: $log)"
+    # Only what the runtime links against: libpython (with the built-in modules),
+    # the module helper libraries named in MODLIBS, and the sysconfig data.
+    cat > "$PYB/coldbrew.mk" <<'MK'
+coldbrew-link-deps: $(LIBRARY) $(filter Modules/%.a,$(MODLIBS)) pybuilddir.txt
+print-link-libs:
+	@echo $(LIBRARY) $(MODLIBS) $(LIBS) $(SYSLIBS)
+MK
+    (cd "$PYB/src" && cb_run cpython-make "$log" emmake make -j"$JOBS" -f Makefile -f "$PYB/coldbrew.mk" coldbrew-link-deps)
+    (cd "$PYB/src" && make -s -f Makefile -f "$PYB/coldbrew.mk" print-link-libs > "$PYB/link-libs.txt") 2>>"$log" \
+        || cb_die cpython-make "$log" "could not read the link libraries from CPython's Makefile"
+    touch "$PYB/.ok"
+}
+
+# ---- step 5: the packaged standard library ---------------------------------
+build_stdlib() {
+    cb_step 5 "standard library zip (.pyc, tzdata)"
+    local key; key="$( { cpython_key; cat "$SRC/build/pack_stdlib.py"; dpkg-query -W tzdata; } | cb_hash)"
+    STDLIB="$WORK/stdlib-$key"
+    if [ -f "$STDLIB/.ok" ]; then cb_say "cached: $STDLIB"; return; fi
+    local log="$LOGS/stdlib.log"; : > "$log"
+    rm -rf "$STDLIB"; mkdir -p "$STDLIB"
+    cb_run stdlib "$log" python3.13 "$SRC/build/pack_stdlib.py" --cpython "$PYB/src" \
+        --zoneinfo /usr/share/zoneinfo --out "$STDLIB/coldbrew-stdlib.zip" --tests-out "$STDLIB/cpython-tests.zip"
+    touch "$STDLIB/.ok"
+    cb_say "  $(du -h "$STDLIB/coldbrew-stdlib.zip" | cut -f1) stdlib, $(du -h "$STDLIB/cpython-tests.zip" | cut -f1) test suite"
+}
+
+# ---- step 6: the Coldbrew runtime -----------------------------------------
+LINK_OPT="-O2"
+build_runtime() {
+    cb_step 6 "Coldbrew runtime (C core + JS API, linked with emcc)"
+    local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/*.js \
+        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/assemble_js.py" "$SRC/package.json"; basename "$STDLIB"; } | cb_hash)"
+    RT="$WORK/runtime-$key"
+    if [ -f "$RT/.ok" ]; then cb_say "cached: $RT"; echo "runtime-$key" > "$WORK/runtime-current"; return; fi
+    local log="$LOGS/runtime.log"; : > "$log"
+    rm -rf "$RT"; mkdir -p "$RT/obj"
+    cb_run runtime "$log" make -j"$JOBS" -f "$SRC/build/runtime.mk" SRC="$SRC" PYB="$PYB/src" OUT="$RT" \
+        LINK_OPT="$LINK_OPT" LINK_LIBS="$(cat "$PYB/link-libs.txt")"
+    cb_run runtime "$log" python3.13 "$SRC/build/assemble_js.py" --core "$RT/coldbrew-core.js" \
+        --api-dir "$SRC/src/js" --examples-dir "$SRC/src/examples" --out-dir "$RT"
+    cp "$STDLIB/coldbrew-stdlib.zip" "$RT/"
+    cp "$STDLIB/cpython-tests.zip" "$RT/"
+    touch "$RT/.ok"
+    echo "runtime-$key" > "$WORK/runtime-current"
+    cb_say "  coldbrew.wasm $(du -h "$RT/coldbrew.wasm" | cut -f1), coldbrew.js $(du -h "$RT/coldbrew.js" | cut -f1)"
+}
+
+case "${1:-all}" in
+    cpython)
+        fetch_sources
+        build_deps
+        build_cpython
+        ;;
+    all)
+        fetch_sources
+        build_deps
+        build_cpython
+        build_stdlib
+        build_runtime
+        ;;
+    *) cb_die usage "" "unknown inner step '$1'";;
+esac

@@ -1,0 +1,253 @@
+/* cb_error.c: errors crossing the boundary, in both directions.
+ *
+ * Python -> JS: when an entry point fails, cb_err_report() turns the pending
+ * exception into a plain record (type, message, filename, line, formatted
+ * traceback, exit status for SystemExit) and hands it to JS as
+ * Module.cbLastPythonError, where the API wraps it in a Coldbrew.PythonError.
+ * The exception object itself is kept as sys.last_exc, as the REPL does.
+ *
+ * JS -> Python: JS code run from Python stores what it threw in
+ * Module.cbLastJsError; cb_err_raise_from_js() raises Coldbrew.JavaScriptError
+ * with an `error_data` dict (name, message, stack) read field by field, so no
+ * value goes through JSON or generated source.
+ */
+#include "coldbrew.h"
+
+static PyObject *cb_err_JavaScriptError;   /* the exception class (strong ref) */
+static PyObject *cb_err_last_js;           /* error_data of the last JS error (strong ref) */
+
+EM_JS(void, cb_js_report_python_error, (const char *type, const char *message, const char *filename,
+                                        int line, const char *traceback, int is_exit, int exit_code), {
+    Module.cbLastPythonError = {
+        type: UTF8ToString(type),
+        message: UTF8ToString(message),
+        filename: filename ? UTF8ToString(filename) : null,
+        line: line >= 0 ? line : null,
+        traceback: UTF8ToString(traceback),
+    };
+    if (is_exit) Module.cbLastPythonError.exitCode = exit_code;
+});
+
+/* Fields of the JS error just caught, as malloc'd UTF-8 (caller frees). */
+EM_JS(char *, cb_js_last_error_field, (int which), {
+    const e = Module.cbLastJsError;
+    let v;
+    if (e !== null && typeof e === 'object') {
+        v = which === 0 ? (e.name ?? (e.constructor && e.constructor.name) ?? 'Error')
+          : which === 1 ? (e.message ?? String(e))
+          : (e.stack ?? '');
+    } else {
+        v = which === 0 ? typeof e : which === 1 ? String(e) : '';
+    }
+    return stringToNewUTF8(String(v));
+});
+
+int
+cb_err_init(PyObject *module)
+{
+    cb_err_JavaScriptError = PyErr_NewExceptionWithDoc(
+        "Coldbrew.JavaScriptError",
+        "An error thrown by JavaScript code called from Python; "
+        "error_data holds its name, message and stack.",
+        NULL, NULL);
+    if (cb_err_JavaScriptError == NULL) {
+        return -1;
+    }
+    cb_err_last_js = Py_NewRef(Py_None);
+    return PyModule_AddObjectRef(module, "JavaScriptError", cb_err_JavaScriptError);
+}
+
+PyObject *
+cb_err_last_js_info(void)
+{
+    return cb_err_last_js ? cb_err_last_js : Py_None;
+}
+
+static PyObject *
+cb_err_js_field(int which)
+{
+    char *s = cb_js_last_error_field(which);
+    PyObject *r = PyUnicode_DecodeUTF8(s, strlen(s), "replace");
+    free(s);
+    return r;
+}
+
+int
+cb_err_raise_from_js(void)
+{
+    PyObject *name = cb_err_js_field(0);
+    PyObject *message = cb_err_js_field(1);
+    PyObject *stack = cb_err_js_field(2);
+    PyObject *data = NULL, *exc = NULL;
+    if (name == NULL || message == NULL || stack == NULL) {
+        goto done;
+    }
+    data = Py_BuildValue("{sOsOsO}", "name", name, "message", message, "stack", stack);
+    if (data == NULL) {
+        goto done;
+    }
+    PyObject *text = PyUnicode_FromFormat("%U: %U", name, message);
+    exc = text ? PyObject_CallOneArg(cb_err_JavaScriptError, text) : NULL;
+    Py_XDECREF(text);
+    if (exc == NULL || PyObject_SetAttrString(exc, "error_data", data) < 0) {
+        goto done;
+    }
+    Py_SETREF(cb_err_last_js, Py_NewRef(data));
+    PyErr_SetRaisedException(Py_NewRef(exc));
+done:
+    Py_XDECREF(name);
+    Py_XDECREF(message);
+    Py_XDECREF(stack);
+    Py_XDECREF(data);
+    Py_XDECREF(exc);
+    return -1;
+}
+
+int
+cb_err_is_exit(PyObject *exc, int *code)
+{
+    if (!PyObject_TypeCheck(exc, (PyTypeObject *)PyExc_SystemExit)) {
+        return 0;
+    }
+    PyObject *value = ((PySystemExitObject *)exc)->code;
+    if (value == NULL || value == Py_None) {
+        *code = 0;
+    } else if (PyLong_Check(value)) {
+        *code = (int)PyLong_AsLong(value);
+        if (*code == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            *code = 1;
+        }
+    } else {
+        *code = 1;   /* sys.exit("message"): Python prints it and exits with 1 */
+    }
+    return 1;
+}
+
+/* Last traceback entry of exc: filename and line where it was raised. */
+static void
+cb_err_location(PyObject *exc, PyObject **filename, long *line)
+{
+    *filename = NULL;
+    *line = -1;
+    if (PyObject_TypeCheck(exc, (PyTypeObject *)PyExc_SyntaxError)) {
+        PySyntaxErrorObject *se = (PySyntaxErrorObject *)exc;
+        if (se->filename && PyUnicode_Check(se->filename)) {
+            *filename = Py_NewRef(se->filename);
+        }
+        if (se->lineno && PyLong_Check(se->lineno)) {
+            *line = PyLong_AsLong(se->lineno);
+        }
+        return;
+    }
+    PyObject *tb = PyException_GetTraceback(exc);
+    while (tb != NULL && tb != Py_None) {
+        PyObject *next = PyObject_GetAttrString(tb, "tb_next");
+        if (next == NULL || next == Py_None) {
+            PyObject *frame = PyObject_GetAttrString(tb, "tb_frame");
+            PyObject *lineno = PyObject_GetAttrString(tb, "tb_lineno");
+            if (frame) {
+                PyCodeObject *code = PyFrame_GetCode((PyFrameObject *)frame);
+                *filename = Py_NewRef(code->co_filename);
+                Py_DECREF(code);
+            }
+            if (lineno) {
+                *line = PyLong_AsLong(lineno);
+            }
+            Py_XDECREF(frame);
+            Py_XDECREF(lineno);
+            Py_XDECREF(next);
+            break;
+        }
+        Py_SETREF(tb, next);
+    }
+    Py_XDECREF(tb);
+    PyErr_Clear();
+}
+
+PyObject *
+cb_err_info(PyObject *exc)
+{
+    PyObject *filename = NULL, *message = NULL, *tb_text = NULL, *info = NULL;
+    long line;
+    const char *type_name = _PyType_Name(Py_TYPE(exc));
+
+    cb_err_location(exc, &filename, &line);
+    message = PyObject_Str(exc);
+    if (message == NULL) {
+        PyErr_Clear();
+        message = PyUnicode_FromString("<exception str() failed>");
+    }
+    PyObject *tbmod = PyImport_ImportModule("traceback");
+    if (tbmod != NULL) {
+        PyObject *lines = PyObject_CallMethod(tbmod, "format_exception", "O", exc);
+        if (lines != NULL) {
+            PyObject *empty = PyUnicode_FromString("");
+            tb_text = empty ? PyUnicode_Join(empty, lines) : NULL;
+            Py_XDECREF(empty);
+            Py_DECREF(lines);
+        }
+        Py_DECREF(tbmod);
+    }
+    if (tb_text == NULL) {
+        PyErr_Clear();
+        tb_text = PyUnicode_FromFormat("%s: %S\n", type_name, message);
+    }
+    info = Py_BuildValue("{sssOsOsOsO}", "type", type_name, "message", message,
+                         "filename", filename ? filename : Py_None,
+                         "line", line >= 0 ? PyLong_FromLong(line) : Py_NewRef(Py_None),
+                         "traceback", tb_text);
+    Py_XDECREF(filename);
+    Py_XDECREF(message);
+    Py_XDECREF(tb_text);
+    return info;
+}
+
+/* UTF-8 of a str, with lone surrogates kept (surrogatepass) so nothing is lost. */
+static PyObject *
+cb_err_utf8(PyObject *s)
+{
+    if (s == NULL || !PyUnicode_Check(s)) {
+        return PyBytes_FromString("");
+    }
+    PyObject *b = PyUnicode_AsEncodedString(s, "utf-8", "surrogatepass");
+    if (b == NULL) {
+        PyErr_Clear();
+        b = PyBytes_FromString("");
+    }
+    return b;
+}
+
+void
+cb_err_report(void)
+{
+    PyObject *exc = PyErr_GetRaisedException();
+    if (exc == NULL) {
+        return;
+    }
+    PySys_SetObject("last_exc", exc);
+    int exit_code = 0;
+    int is_exit = cb_err_is_exit(exc, &exit_code);
+    PyObject *info = cb_err_info(exc);
+    if (info == NULL) {
+        PyErr_Clear();
+        cb_js_report_python_error(_PyType_Name(Py_TYPE(exc)), "", NULL, -1, "", is_exit, exit_code);
+        Py_DECREF(exc);
+        return;
+    }
+    PyObject *message = cb_err_utf8(PyDict_GetItemString(info, "message"));
+    PyObject *traceback = cb_err_utf8(PyDict_GetItemString(info, "traceback"));
+    PyObject *fn = PyDict_GetItemString(info, "filename");
+    PyObject *filename = fn != Py_None ? cb_err_utf8(fn) : NULL;
+    PyObject *line_obj = PyDict_GetItemString(info, "line");
+    long line = line_obj != Py_None ? PyLong_AsLong(line_obj) : -1;
+    cb_js_report_python_error(_PyType_Name(Py_TYPE(exc)), PyBytes_AS_STRING(message),
+                              filename ? PyBytes_AS_STRING(filename) : NULL, (int)line,
+                              PyBytes_AS_STRING(traceback), is_exit, exit_code);
+    Py_XDECREF(message);
+    Py_XDECREF(traceback);
+    Py_XDECREF(filename);
+    Py_DECREF(info);
+    Py_DECREF(exc);
+    PyErr_Clear();
+}

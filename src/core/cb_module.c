@@ -1,0 +1,96 @@
+/* cb_module.c: the built-in `Coldbrew` module that Python code sees.
+ *
+ * It is registered with PyImport_AppendInittab before start-up and then put
+ * into builtins, so scripts use `Coldbrew.run(...)` without an import, as the
+ * reference does (`import Coldbrew` works too). Functions are listed in one
+ * method table; the bridge and async subsystems add theirs here rather than
+ * creating a second module.
+ */
+#include "coldbrew.h"
+
+/* Runs JS source in the global scope (indirect eval). Returns 0, or -1 with
+ * the thrown value kept in Module.cbLastJsError. */
+EM_JS(int, cb_js_run, (const char *source, size_t length), {
+    try {
+        (0, eval)(UTF8ToString(source, length));
+        return 0;
+    } catch (e) {
+        Module.cbLastJsError = e;
+        return -1;
+    }
+});
+
+static PyObject *
+cb_mod_run(PyObject *self, PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        return PyErr_Format(PyExc_TypeError, "Coldbrew.run() expects JavaScript source as a str, not %.100s",
+                            Py_TYPE(arg)->tp_name);
+    }
+    Py_ssize_t length;
+    const char *source = PyUnicode_AsUTF8AndSize(arg, &length);
+    if (source == NULL) {
+        return NULL;
+    }
+    cb_rt_flush_stdio();   /* keep Python's and JS's output in order */
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    if (cb_js_run(source, (size_t)length) < 0) {
+        cb_err_raise_from_js();
+        return NULL;
+    }
+    return PyLong_FromLong(0);
+}
+
+static PyObject *
+cb_mod_get_exception_info(PyObject *self, PyObject *unused)
+{
+    return Py_NewRef(cb_err_last_js_info());
+}
+
+static PyMethodDef cb_mod_methods[] = {
+    {"run", cb_mod_run, METH_O,
+     "run(js_source) -> 0\n\nRuns JavaScript source in the global scope; raises "
+     "Coldbrew.JavaScriptError if it throws."},
+    {"get_exception_info", cb_mod_get_exception_info, METH_NOARGS,
+     "get_exception_info() -> dict or None\n\nThe error_data (name, message, stack) of the last "
+     "JavaScript error raised in Python."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef cb_mod_def = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "Coldbrew",
+    .m_doc = "Coldbrew: the bridge between this Python and the JavaScript that hosts it.",
+    .m_size = -1,
+    .m_methods = cb_mod_methods,
+};
+
+PyObject *
+cb_mod_init(void)
+{
+    PyObject *m = PyModule_Create(&cb_mod_def);
+    if (m == NULL) {
+        return NULL;
+    }
+    if (cb_err_init(m) < 0 || PyModule_AddStringConstant(m, "version", COLDBREW_VERSION) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
+
+int
+cb_mod_install_builtin(void)
+{
+    PyObject *m = PyImport_ImportModule("Coldbrew");
+    if (m == NULL) {
+        return -1;
+    }
+    PyObject *builtins = PyImport_ImportModule("builtins");
+    int r = builtins ? PyObject_SetAttrString(builtins, "Coldbrew", m) : -1;
+    Py_XDECREF(builtins);
+    Py_DECREF(m);
+    return r;
+}

@@ -1,0 +1,436 @@
+/* cb_runtime.c: the interpreter's life and the entry points exported to JS.
+ *
+ * Owns start-up through PyConfig (isolated, UTF-8 mode, no bytecode writing,
+ * the standard library read from the zip the loader puts at /lib), and every
+ * cb_rt_* function the JS API calls: run source, run a file with cwd/args,
+ * chdir/getcwd, the environment, and reset of __main__'s globals.
+ *
+ * Each export returns 0 on success or -1 after handing the Python exception
+ * to JS (cb_err_report), so JS never sees a half-set error state. Strings
+ * come in as UTF-8 with an explicit length where they may hold NUL.
+ * Environment changes go through os.environ, so Python's view and the C
+ * library's stay the same.
+ */
+#include "coldbrew.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define CB_STDLIB_ZIP L"/lib/python313.zip"
+#define CB_SITE_PACKAGES L"/lib/python3.13/site-packages"
+
+static PyObject *cb_rt_initial_env;   /* dict: os.environ as it was after start-up */
+
+PyObject *
+cb_rt_main_dict(void)
+{
+    PyObject *main = PyImport_AddModuleRef("__main__");
+    if (main == NULL) {
+        return NULL;
+    }
+    PyObject *d = PyModule_GetDict(main);   /* borrowed; __main__ lives in sys.modules */
+    Py_DECREF(main);
+    return d;
+}
+
+void
+cb_rt_flush_stdio(void)
+{
+    static const char *names[] = {"stdout", "stderr"};
+    PyObject *exc = PyErr_GetRaisedException();
+    for (int i = 0; i < 2; i++) {
+        PyObject *f = PySys_GetObject(names[i]);   /* borrowed */
+        if (f != NULL && f != Py_None) {
+            PyObject *r = PyObject_CallMethod(f, "flush", NULL);
+            if (r == NULL) {
+                PyErr_Clear();
+            }
+            Py_XDECREF(r);
+        }
+    }
+    PyErr_SetRaisedException(exc);
+}
+
+/* Ends an entry point: flush output, report a failure to JS.
+ * SystemExit(0) / SystemExit(None) count as success. */
+static int
+cb_rt_finish(PyObject *result)
+{
+    cb_rt_flush_stdio();
+    if (result != NULL) {
+        Py_DECREF(result);
+        return 0;
+    }
+    PyObject *exc = PyErr_GetRaisedException();
+    int code;
+    if (exc != NULL && cb_err_is_exit(exc, &code) && code == 0) {
+        Py_DECREF(exc);
+        return 0;
+    }
+    PyErr_SetRaisedException(exc);
+    cb_err_report();
+    return -1;
+}
+
+static PyObject *
+cb_rt_os_environ(void)
+{
+    PyObject *os = PyImport_ImportModule("os");
+    if (os == NULL) {
+        return NULL;
+    }
+    PyObject *environ = PyObject_GetAttrString(os, "environ");
+    Py_DECREF(os);
+    return environ;
+}
+
+static PyObject *
+cb_rt_line_buffer(const char *name)
+{
+    PyObject *f = PySys_GetObject(name);
+    if (f == NULL || f == Py_None) {
+        Py_RETURN_NONE;
+    }
+    PyObject *kw = Py_BuildValue("{sO}", "line_buffering", Py_True);
+    PyObject *meth = PyObject_GetAttrString(f, "reconfigure");
+    PyObject *args = PyTuple_New(0);
+    PyObject *r = (kw && meth && args) ? PyObject_Call(meth, args, kw) : NULL;
+    Py_XDECREF(kw);
+    Py_XDECREF(meth);
+    Py_XDECREF(args);
+    return r;
+}
+
+/* Starts the interpreter. The loader has already written the standard library
+ * zip and set the initial environment (HOME, PWD, ...) before calling this. */
+CB_EXPORT int
+cb_rt_init(void)
+{
+    PyStatus status;
+    PyPreConfig preconfig;
+    PyPreConfig_InitIsolatedConfig(&preconfig);
+    preconfig.utf8_mode = 1;
+    status = Py_PreInitialize(&preconfig);
+    if (PyStatus_Exception(status)) {
+        goto fail_status;
+    }
+    if (PyImport_AppendInittab("Coldbrew", cb_mod_init) < 0) {
+        return -2;
+    }
+
+    PyConfig config;
+    PyConfig_InitIsolatedConfig(&config);
+    config.write_bytecode = 0;
+    config.site_import = 1;
+    config.parse_argv = 0;
+    config.install_signal_handlers = 1;
+    config.module_search_paths_set = 1;
+    status = PyConfig_SetString(&config, &config.home, L"/");
+    if (!PyStatus_Exception(status)) {
+        status = PyConfig_SetString(&config, &config.program_name, L"python3");
+    }
+    if (!PyStatus_Exception(status)) {
+        status = PyWideStringList_Append(&config.module_search_paths, CB_STDLIB_ZIP);
+    }
+    if (!PyStatus_Exception(status)) {
+        status = PyWideStringList_Append(&config.module_search_paths, CB_SITE_PACKAGES);
+    }
+    if (!PyStatus_Exception(status)) {
+        status = PyWideStringList_Append(&config.argv, L"");
+    }
+    if (!PyStatus_Exception(status)) {
+        status = Py_InitializeFromConfig(&config);
+    }
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(status)) {
+        goto fail_status;
+    }
+
+    /* Output reaches JS line by line, as a terminal would show it. */
+    PyObject *r = cb_rt_line_buffer("stdout");
+    if (r == NULL || cb_mod_install_builtin() < 0) {
+        Py_XDECREF(r);
+        cb_err_report();
+        return -1;
+    }
+    Py_DECREF(r);
+    PyObject *environ = cb_rt_os_environ();
+    cb_rt_initial_env = environ ? PyDict_New() : NULL;
+    if (cb_rt_initial_env == NULL || PyDict_Update(cb_rt_initial_env, environ) < 0) {
+        Py_XDECREF(environ);
+        cb_err_report();
+        return -1;
+    }
+    Py_DECREF(environ);
+    return 0;
+
+fail_status:
+    /* Start-up failed before Python could raise: print CPython's own message. */
+    fprintf(stderr, "coldbrew: Python failed to start: %s%s%s\n",
+            status.func ? status.func : "", status.func ? ": " : "", status.err_msg ? status.err_msg : "");
+    return -1;
+}
+
+/* Lowers the C recursion budget of the main thread (see the CPython patch). */
+CB_EXPORT void
+cb_rt_set_c_recursion_limit(int limit)
+{
+    PyThreadState *tstate = PyThreadState_Get();
+    tstate->c_recursion_remaining = limit;
+}
+
+static PyObject *
+cb_rt_exec_bytes(PyObject *source, PyObject *filename, PyObject *globals)
+{
+    PyObject *builtins = PyImport_ImportModule("builtins");
+    PyObject *code = builtins ? PyObject_CallMethod(builtins, "compile", "OOs", source, filename, "exec") : NULL;
+    Py_XDECREF(builtins);
+    if (code == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyEval_EvalCode(code, globals, globals);
+    Py_DECREF(code);
+    return r;
+}
+
+CB_EXPORT int
+cb_rt_run(const char *source, size_t length)
+{
+    PyObject *globals = cb_rt_main_dict();
+    PyObject *src = globals ? PyBytes_FromStringAndSize(source, (Py_ssize_t)length) : NULL;
+    PyObject *filename = src ? PyUnicode_FromString("<string>") : NULL;
+    PyObject *r = filename ? cb_rt_exec_bytes(src, filename, globals) : NULL;
+    Py_XDECREF(src);
+    Py_XDECREF(filename);
+    return cb_rt_finish(r);
+}
+
+static PyObject *
+cb_rt_read_file(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        return PyErr_SetFromErrnoWithFilename(PyExc_OSError, path);
+    }
+    PyObject *parts = PyList_New(0);
+    static char buf[65536];   /* static: the wasm stack is small */
+    size_t n;
+    while (parts && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
+        PyObject *chunk = PyBytes_FromStringAndSize(buf, (Py_ssize_t)n);
+        if (chunk == NULL || PyList_Append(parts, chunk) < 0) {
+            Py_CLEAR(parts);
+        }
+        Py_XDECREF(chunk);
+    }
+    int failed = ferror(fp);
+    fclose(fp);
+    if (parts == NULL) {
+        return NULL;
+    }
+    if (failed) {
+        Py_DECREF(parts);
+        return PyErr_SetFromErrnoWithFilename(PyExc_OSError, path);
+    }
+    PyObject *empty = PyBytes_FromString("");
+    PyObject *r = empty ? _PyBytes_Join(empty, parts) : NULL;
+    Py_XDECREF(empty);
+    Py_DECREF(parts);
+    return r;
+}
+
+/* Runs a file as __main__ would: sys.argv = [path, *args], the script's folder
+ * first on sys.path, __file__ set; cwd (if given) only for the run. */
+CB_EXPORT int
+cb_rt_run_file(const char *path, const char *cwd, const char **args, int nargs)
+{
+    char oldcwd[4096];
+    int changed_dir = 0;
+    PyObject *r = NULL, *argv = NULL, *filename = NULL, *source = NULL, *dir = NULL;
+    PyObject *globals = cb_rt_main_dict();
+    PyObject *sys_path = PySys_GetObject("path");   /* borrowed */
+    int path_inserted = 0;
+
+    if (globals == NULL || sys_path == NULL) {
+        goto done;
+    }
+    if (cwd != NULL && cwd[0]) {
+        if (getcwd(oldcwd, sizeof oldcwd) == NULL || chdir(cwd) < 0) {
+            PyErr_SetFromErrnoWithFilename(PyExc_OSError, cwd);
+            goto done;
+        }
+        changed_dir = 1;
+    }
+    argv = PyList_New(0);
+    filename = PyUnicode_DecodeFSDefault(path);
+    if (argv == NULL || filename == NULL || PyList_Append(argv, filename) < 0) {
+        goto done;
+    }
+    for (int i = 0; i < nargs; i++) {
+        PyObject *a = PyUnicode_DecodeFSDefault(args[i]);
+        if (a == NULL || PyList_Append(argv, a) < 0) {
+            Py_XDECREF(a);
+            goto done;
+        }
+        Py_DECREF(a);
+    }
+    source = cb_rt_read_file(path);
+    if (source == NULL || PySys_SetObject("argv", argv) < 0) {
+        goto done;
+    }
+    /* The script's own folder goes first on sys.path, as `python script.py` does. */
+    char absdir[4096];
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL) {
+        if (getcwd(absdir, sizeof absdir) == NULL) {
+            PyErr_SetFromErrno(PyExc_OSError);
+            goto done;
+        }
+        dir = PyUnicode_DecodeFSDefault(absdir);
+    } else {
+        dir = PyUnicode_DecodeFSDefaultAndSize(path, slash == path ? 1 : (Py_ssize_t)(slash - path));
+    }
+    if (dir == NULL || PyList_Insert(sys_path, 0, dir) < 0) {
+        goto done;
+    }
+    path_inserted = 1;
+    if (PyDict_SetItemString(globals, "__file__", filename) < 0) {
+        goto done;
+    }
+    r = cb_rt_exec_bytes(source, filename, globals);
+done:
+    if (path_inserted) {
+        /* Remove our entry even if the script reordered sys.path. */
+        PyObject *exc = PyErr_GetRaisedException();
+        Py_ssize_t i = PySequence_Index(sys_path, dir);
+        if (i >= 0) {
+            PySequence_DelItem(sys_path, i);
+        }
+        PyErr_Clear();
+        PyErr_SetRaisedException(exc);
+    }
+    if (changed_dir && chdir(oldcwd) < 0 && r != NULL) {
+        Py_CLEAR(r);
+        PyErr_SetFromErrnoWithFilename(PyExc_OSError, oldcwd);
+    }
+    Py_XDECREF(argv);
+    Py_XDECREF(filename);
+    Py_XDECREF(source);
+    Py_XDECREF(dir);
+    return cb_rt_finish(r);
+}
+
+CB_EXPORT int
+cb_rt_chdir(const char *path)
+{
+    if (chdir(path) < 0) {
+        PyErr_SetFromErrnoWithFilename(PyExc_OSError, path);
+        cb_err_report();
+        return -1;
+    }
+    return 0;
+}
+
+/* The working directory as malloc'd UTF-8 (the caller frees), or NULL. */
+CB_EXPORT char *
+cb_rt_getcwd(void)
+{
+    return getcwd(NULL, 0);
+}
+
+CB_EXPORT int
+cb_rt_setenv(const char *key, const char *value)
+{
+    PyObject *environ = cb_rt_os_environ();
+    PyObject *k = environ ? PyUnicode_FromString(key) : NULL;
+    PyObject *v = k ? PyUnicode_FromString(value) : NULL;
+    int r = v ? PyObject_SetItem(environ, k, v) : -1;
+    Py_XDECREF(environ);
+    Py_XDECREF(k);
+    Py_XDECREF(v);
+    if (r < 0) {
+        cb_err_report();
+    }
+    return r;
+}
+
+CB_EXPORT int
+cb_rt_unsetenv(const char *key)
+{
+    PyObject *environ = cb_rt_os_environ();
+    PyObject *k = environ ? PyUnicode_FromString(key) : NULL;
+    PyObject *r = k ? PyObject_CallMethod(environ, "pop", "OO", k, Py_None) : NULL;
+    Py_XDECREF(environ);
+    Py_XDECREF(k);
+    return cb_rt_finish(r);
+}
+
+EM_JS(void, cb_js_env_entry, (const char *key, const char *value), {
+    Module.cbEnvOut[UTF8ToString(key)] = UTF8ToString(value);
+});
+
+/* Sends every variable of os.environ to JS (Module.cbEnvOut). */
+CB_EXPORT int
+cb_rt_getenv(void)
+{
+    PyObject *environ = cb_rt_os_environ();
+    PyObject *items = environ ? PyMapping_Items(environ) : NULL;
+    Py_XDECREF(environ);
+    if (items == NULL) {
+        return cb_rt_finish(NULL);
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
+        PyObject *kv = PyList_GET_ITEM(items, i);
+        const char *k = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kv, 0));
+        const char *v = k ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(kv, 1)) : NULL;
+        if (v == NULL) {
+            Py_DECREF(items);
+            return cb_rt_finish(NULL);
+        }
+        cb_js_env_entry(k, v);
+    }
+    Py_DECREF(items);
+    return 0;
+}
+
+CB_EXPORT int
+cb_rt_resetenv(void)
+{
+    PyObject *environ = cb_rt_os_environ();
+    PyObject *r = environ ? PyObject_CallMethod(environ, "clear", NULL) : NULL;
+    if (r != NULL) {
+        Py_SETREF(r, PyObject_CallMethod(environ, "update", "O", cb_rt_initial_env));
+    }
+    Py_XDECREF(environ);
+    return cb_rt_finish(r);
+}
+
+/* Gives __main__ a fresh namespace: user variables, functions and imports
+ * made by run() are gone; modules stay loaded in sys.modules. */
+CB_EXPORT int
+cb_rt_reset(void)
+{
+    PyObject *globals = cb_rt_main_dict();
+    if (globals == NULL) {
+        return cb_rt_finish(NULL);
+    }
+    PyObject *builtins = PyImport_ImportModule("builtins");
+    if (builtins == NULL) {
+        return cb_rt_finish(NULL);
+    }
+    PyDict_Clear(globals);
+    PyObject *name = PyUnicode_FromString("__main__");
+    int r = name ? PyDict_SetItemString(globals, "__name__", name) : -1;
+    Py_XDECREF(name);
+    r |= PyDict_SetItemString(globals, "__doc__", Py_None);
+    r |= PyDict_SetItemString(globals, "__builtins__", builtins);
+    Py_DECREF(builtins);
+    PySys_SetObject("last_exc", NULL);
+    PyObject *argv = Py_BuildValue("[s]", "");
+    if (argv != NULL) {
+        r |= PySys_SetObject("argv", argv);
+        Py_DECREF(argv);
+    }
+    PyGC_Collect();
+    return cb_rt_finish(r == 0 && !PyErr_Occurred() ? Py_NewRef(Py_None) : NULL);
+}

@@ -1,0 +1,562 @@
+/* Coldbrew JavaScript API (synchronous part).
+ *
+ * This file is assembled (build/assemble_js.py) after Emscripten's factory
+ * `createColdbrewModule` and before a CommonJS / classic-script or an ES-module
+ * epilogue. It owns the API surface, the loader (wasm + stdlib zip), the
+ * standard-stream devices and the file-system helpers. Anything that touches
+ * Python objects is a call into the C core (cb_rt_* exports).
+ *
+ * Expects from the prelude: cbScriptBase (URL or directory of this file, or null).
+ */
+
+const CB_STDLIB_PATH = '/lib/python313.zip';
+const CB_IS_NODE = typeof process === 'object' && process.versions != null && process.versions.node != null;
+
+/** An exception raised by Python code, carried into JavaScript. */
+class PythonError extends Error {
+  constructor(errorData) {
+    super(`${errorData.type}: ${errorData.message}`);
+    this.name = 'PythonError';
+    /** type, message, filename, line, traceback (and exitCode for SystemExit) */
+    this.errorData = errorData;
+  }
+}
+
+/* What load() accepts: option name -> check(value) returning an error text or null. */
+const CB_LOAD_OPTIONS = {
+  fsOptions: (v) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'must be an object';
+    for (const k of Object.keys(v)) {
+      if (k !== 'persistHome' && k !== 'persistTmp') return `has an unknown key '${k}' (known: persistHome, persistTmp)`;
+      if (typeof v[k] !== 'boolean') return `.${k} must be a boolean`;
+      if (v[k]) return `.${k} (browser storage persistence) is not available in this build yet`;
+    }
+    return null;
+  },
+  hideWarnings: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
+  monitorFileUsage: (v) => (typeof v !== 'boolean' ? 'must be a boolean'
+    : v ? 'is not available in this build yet' : null),
+  asyncYieldRate: (v) => (v === null || (typeof v === 'number' && v > 0) ? null
+    : 'must be null or a number greater than 0 (Infinity allowed)'),
+  worker: (v) => (typeof v !== 'boolean' ? 'must be a boolean'
+    : v ? 'is not available in this build yet (Python runs on the calling thread)' : null),
+  transformVariableCasing: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
+  threadWorkers: (v) => (Number.isInteger(v) && v >= 0 ? null : 'must be a whole number >= 0'),
+};
+
+function cbCheckOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError('Coldbrew.load(options): options must be an object');
+  }
+  for (const [k, v] of Object.entries(options)) {
+    const check = CB_LOAD_OPTIONS[k];
+    if (!check) {
+      throw new TypeError(`Coldbrew.load(options): unknown option '${k}' (known: ${Object.keys(CB_LOAD_OPTIONS).join(', ')})`);
+    }
+    const problem = check(v);
+    if (problem) throw new TypeError(`Coldbrew.load(options): option '${k}' ${problem}`);
+  }
+  return options;
+}
+
+function cbCheckString(fn, name, v) {
+  if (typeof v !== 'string') {
+    throw new TypeError(`Coldbrew.${fn}(): ${name} must be a string, not ${v === null ? 'null' : typeof v}`);
+  }
+}
+
+/* Where the wasm and stdlib files are: next to this script, wherever it is hosted. */
+function cbAssetLocation(name) {
+  if (cbScriptBase === null) return name;
+  if (CB_IS_NODE && !/^(file|https?):/.test(cbScriptBase)) {
+    return require('path').join(cbScriptBase, name);
+  }
+  return new URL(name, cbScriptBase).href;
+}
+
+async function cbReadAsset(name) {
+  const where = cbAssetLocation(name);
+  if (CB_IS_NODE && !/^https?:/.test(where)) {
+    const fs = require('fs');
+    const file = where.startsWith('file:') ? require('url').fileURLToPath(where) : where;
+    try {
+      return new Uint8Array(await fs.promises.readFile(file));
+    } catch (e) {
+      throw new Error(`Coldbrew.load(): cannot read ${file}: ${e.message}`);
+    }
+  }
+  const response = await fetch(where);
+  if (!response.ok) throw new Error(`Coldbrew.load(): fetching ${where} failed: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/* A character device that delivers whole lines to a callback.
+ * onLine(line, partial): partial is true for a line flushed without its newline. */
+class CbLineSink {
+  constructor(onLine) {
+    this.onLine = onLine;
+    this.pending = [];
+    this.decoder = new TextDecoder('utf-8');
+  }
+  write(bytes) {
+    let start = 0;
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, start)) {
+      this.pending.push(bytes.subarray(start, i));
+      this.emit(false);
+      start = i + 1;
+    }
+    if (start < bytes.length) this.pending.push(bytes.slice(start));
+  }
+  emit(partial) {
+    let line;
+    if (this.pending.length === 1) line = this.decoder.decode(this.pending[0]);
+    else {
+      let n = 0;
+      for (const p of this.pending) n += p.length;
+      const all = new Uint8Array(n);
+      n = 0;
+      for (const p of this.pending) { all.set(p, n); n += p.length; }
+      line = this.decoder.decode(all);
+    }
+    this.pending = [];
+    this.onLine(line, partial);
+  }
+  flush() {
+    if (this.pending.length) this.emit(true);
+  }
+}
+
+function cbExamples() {
+  return typeof CB_EXAMPLES === 'object' ? CB_EXAMPLES : {};
+}
+
+function createColdbrew() {
+  const api = {};
+  let Module = null;
+  let state = 'unloaded';     // unloaded | loading | loaded | crashed
+  let loading = null;
+  let crashReason = null;
+  let hideWarnings = false;
+  let lastException = null;
+  let busy = false;
+  let stdoutSink = null, stderrSink = null;
+  let stdinPending = new Uint8Array(0);
+  let loadOptions = {};
+
+  api.PythonError = PythonError;
+  api.onStandardOut = (line) => console.log(line);
+  api.onStandardErr = (line) => console.warn(line);
+  api.onStandardInRead = null;
+  api.standardInBuffer = '';
+
+  function warn(text) {
+    if (!hideWarnings) console.warn(`Coldbrew warning: ${text}`);
+  }
+
+  function requireLoaded(fn) {
+    if (state === 'loaded') return;
+    if (state === 'crashed') {
+      throw new Error(`Coldbrew.${fn}(): the Python runtime stopped after a fatal error (${crashReason}); ` +
+        'call Coldbrew.unload() and Coldbrew.load() to start a new one');
+    }
+    if (state === 'loading') throw new Error(`Coldbrew.${fn}(): Coldbrew is still loading; wait for the Promise from Coldbrew.load() first`);
+    throw new Error(`Coldbrew.${fn}(): Coldbrew is not loaded; call and await Coldbrew.load() first`);
+  }
+
+  /* Calls into the wasm core. A JS exception escaping it (engine stack overflow,
+   * wasm trap) leaves the interpreter in an unknown state: mark it crashed. */
+  function enter(fn, body) {
+    requireLoaded(fn);
+    if (busy) throw new Error(`Coldbrew.${fn}(): Python is already running on this instance (called from inside a run?)`);
+    busy = true;
+    try {
+      return body();
+    } catch (e) {
+      if (e instanceof PythonError) throw e;
+      state = 'crashed';
+      crashReason = `${e && e.name}: ${e && e.message}`;
+      throw new Error(`Coldbrew.${fn}(): the Python runtime crashed (${crashReason}); ` +
+        'call Coldbrew.unload() and Coldbrew.load() to start a new one', { cause: e });
+    } finally {
+      busy = false;
+      if (stdoutSink) stdoutSink.flush();
+      if (stderrSink) stderrSink.flush();
+    }
+  }
+
+  /* Runs a C function with strings converted to malloc'd UTF-8. */
+  function withStrings(strings, body) {
+    const ptrs = [];
+    try {
+      for (const s of strings) {
+        if (s === null) { ptrs.push(0); continue; }
+        const n = Module.lengthBytesUTF8(s) + 1;
+        const p = Module._malloc(n);
+        Module.stringToUTF8(s, p, n);
+        ptrs.push(p);
+      }
+      return body(...ptrs);
+    } finally {
+      for (const p of ptrs) if (p) Module._free(p);
+    }
+  }
+
+  function check(rc) {
+    if (rc === 0) return 0;
+    const info = Module.cbLastPythonError || { type: 'SystemError', message: 'unknown error', filename: null, line: null, traceback: '' };
+    Module.cbLastPythonError = null;
+    lastException = info;
+    throw new PythonError(info);
+  }
+
+  function makeStdio() {
+    const FS = Module.FS;
+    stdoutSink = new CbLineSink((line, partial) => api.onStandardOut(line, partial));
+    stderrSink = new CbLineSink((line, partial) => api.onStandardErr(line, partial));
+    const encoder = new TextEncoder();
+    /* A JS exception must never unwind through the wasm stack: callback
+     * failures become EIO, which Python raises as OSError. */
+    function guarded(what, body) {
+      try {
+        return body();
+      } catch (e) {
+        console.error(`Coldbrew: ${what} threw:`, e);
+        throw new FS.ErrnoError(29);
+      }
+    }
+    function refillStdin(size) {
+      if (typeof api.standardInBuffer === 'string' && api.standardInBuffer.length) {
+        stdinPending = encoder.encode(api.standardInBuffer);
+        api.standardInBuffer = '';
+        return;
+      }
+      if (typeof api.onStandardInRead === 'function') {
+        stdoutSink.flush();   // show a prompt written without a newline
+        const s = api.onStandardInRead(size);
+        if (typeof s === 'string') stdinPending = encoder.encode(s);
+        else if (s instanceof Uint8Array) stdinPending = s;
+        else if (s != null) throw new TypeError('Coldbrew.onStandardInRead must return a string (or null for end of input)');
+      }
+    }
+    const ops = (sink) => ({
+      open() {}, close() {}, fsync() { sink && sink.flush(); },
+      read(stream, buffer, offset, length) {
+        if (sink) return 0;
+        if (stdinPending.length === 0) guarded('onStandardInRead', () => refillStdin(length));
+        const n = Math.min(length, stdinPending.length);
+        buffer.set(stdinPending.subarray(0, n), offset);
+        stdinPending = stdinPending.subarray(n);
+        return n;
+      },
+      write(stream, buffer, offset, length) {
+        if (!sink) throw new FS.ErrnoError(8);
+        const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length).slice();
+        guarded(sink === stdoutSink ? 'onStandardOut' : 'onStandardErr', () => sink.write(bytes));
+        return length;
+      },
+    });
+    const devs = [['stdin', null], ['stdout', stdoutSink], ['stderr', stderrSink]];
+    for (let i = 0; i < 3; i++) {
+      const [name, sink] = devs[i];
+      const dev = FS.makedev(64, i);
+      FS.registerDevice(dev, ops(sink));
+      const path = `/dev/coldbrew-${name}`;
+      FS.mkdev(path, i === 0 ? 0o444 : 0o222, dev);
+      FS.close(FS.streams[i]);
+      const s = FS.open(path, i === 0 ? 'r' : 'w');
+      if (s.fd !== i) throw new Error(`Coldbrew.load(): could not set up ${name}`);
+    }
+  }
+
+  function makeFolders() {
+    const FS = Module.FS;
+    for (const d of ['/files', '/home', '/tmp', '/lib', '/lib/python3.13', '/lib/python3.13/site-packages',
+      '/coldbrew', '/coldbrew/examples']) {
+      try { FS.mkdir(d); } catch (e) { /* already there */ }
+    }
+    try { FS.rmdir('/home/web_user'); } catch (e) { /* not there */ }
+    for (const [name, text] of Object.entries(cbExamples())) {
+      FS.writeFile(`/coldbrew/examples/${name}`, text);
+    }
+    FS.chdir('/files');
+  }
+
+  api.load = function load(options) {
+    let opts;
+    try {
+      opts = cbCheckOptions(options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (state === 'loaded') return Promise.resolve();
+    if (state === 'loading') return loading;
+    loadOptions = opts;
+    hideWarnings = !!opts.hideWarnings;
+    state = 'loading';
+    loading = (async () => {
+      const stdlib = await cbReadAsset('coldbrew-stdlib.zip');
+      const startupErrors = [];
+      const mod = await createColdbrewModule({
+        locateFile: (name) => cbAssetLocation(name),
+        print: (t) => startupErrors.push(t),
+        printErr: (t) => startupErrors.push(t),
+        preRun: [(m) => {
+          Object.assign(m.ENV, { HOME: '/home', PWD: '/files', USER: 'coldbrew', LOGNAME: 'coldbrew',
+            LANG: 'C.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin' });
+          delete m.ENV._;
+        }],
+      });
+      Module = mod;
+      Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
+      makeFolders();
+      makeStdio();
+      const rc = Module._cb_rt_init();
+      if (rc !== 0) {
+        const info = Module.cbLastPythonError;
+        throw new Error(`Coldbrew.load(): Python failed to start: ${info ? info.traceback : startupErrors.join('\n')}`);
+      }
+      state = 'loaded';
+    })().catch((e) => {
+      state = 'unloaded';
+      Module = null;
+      throw e;
+    });
+    return loading;
+  };
+
+  api.unload = function unload() {
+    Module = null;
+    state = 'unloaded';
+    loading = null;
+    lastException = null;
+    stdoutSink = stderrSink = null;
+    stdinPending = new Uint8Array(0);
+  };
+
+  api.createNewInstance = function createNewInstance() {
+    return createColdbrew();
+  };
+
+  api.run = function run(source) {
+    cbCheckString('run', 'source', source);
+    return enter('run', () => {
+      const n = Module.lengthBytesUTF8(source);
+      const p = Module._malloc(n + 1);
+      try {
+        Module.stringToUTF8(source, p, n + 1);
+        return check(Module._cb_rt_run(p, n));
+      } finally {
+        Module._free(p);
+      }
+    });
+  };
+
+  api.runFile = function runFile(path, options = {}) {
+    cbCheckString('runFile', 'path', path);
+    if (options === null || typeof options !== 'object') throw new TypeError('Coldbrew.runFile(): options must be an object');
+    const { cwd = null, env = {}, args = [] } = options;
+    for (const k of Object.keys(options)) {
+      if (!['cwd', 'env', 'args'].includes(k)) throw new TypeError(`Coldbrew.runFile(): unknown option '${k}' (known: cwd, env, args)`);
+    }
+    if (cwd !== null) cbCheckString('runFile', 'options.cwd', cwd);
+    if (env === null || typeof env !== 'object') throw new TypeError('Coldbrew.runFile(): options.env must be an object');
+    if (!Array.isArray(args)) throw new TypeError('Coldbrew.runFile(): options.args must be an array of strings');
+    const argStrings = args.map((a) => {
+      if (typeof a !== 'string' && typeof a !== 'number') throw new TypeError('Coldbrew.runFile(): options.args must hold strings');
+      return String(a);
+    });
+    const envEntries = Object.entries(env).map(([k, v]) => [k, String(v)]);
+    return enter('runFile', () => {
+      // Environment variables apply for this run only.
+      const saved = envEntries.length ? readEnv() : null;
+      for (const [k, v] of envEntries) withStrings([k, v], (kp, vp) => check(Module._cb_rt_setenv(kp, vp)));
+      try {
+        return withStrings([path, cwd, ...argStrings], (pathPtr, cwdPtr, ...argPtrs) => {
+          const argv = Module._malloc(4 * Math.max(1, argPtrs.length));
+          try {
+            argPtrs.forEach((p, i) => { Module.HEAPU32[(argv >> 2) + i] = p; });
+            return check(Module._cb_rt_run_file(pathPtr, cwdPtr, argv, argPtrs.length));
+          } finally {
+            Module._free(argv);
+          }
+        });
+      } finally {
+        if (saved) {
+          for (const [k] of envEntries) {
+            if (k in saved) withStrings([k, saved[k]], (kp, vp) => Module._cb_rt_setenv(kp, vp));
+            else withStrings([k], (kp) => Module._cb_rt_unsetenv(kp));
+          }
+        }
+      }
+    });
+  };
+
+  api.getExceptionInfo = function getExceptionInfo() {
+    requireLoaded('getExceptionInfo');
+    return lastException;
+  };
+
+  api.getcwd = function getcwd() {
+    return enter('getcwd', () => {
+      const p = Module._cb_rt_getcwd();
+      const s = Module.UTF8ToString(p);
+      Module._free(p);
+      return s;
+    });
+  };
+
+  api.chdir = function chdir(path) {
+    cbCheckString('chdir', 'path', path);
+    return enter('chdir', () => withStrings([path], (p) => check(Module._cb_rt_chdir(p))));
+  };
+
+  api.setenv = function setenv(key, value) {
+    cbCheckString('setenv', 'key', key);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new TypeError('Coldbrew.setenv(): value must be a string');
+    }
+    return enter('setenv', () => withStrings([key, String(value)], (k, v) => check(Module._cb_rt_setenv(k, v))));
+  };
+
+  api.unsetenv = function unsetenv(key) {
+    cbCheckString('unsetenv', 'key', key);
+    return enter('unsetenv', () => withStrings([key], (k) => check(Module._cb_rt_unsetenv(k))));
+  };
+
+  function readEnv() {
+    Module.cbEnvOut = {};
+    try {
+      check(Module._cb_rt_getenv());
+      return Module.cbEnvOut;
+    } finally {
+      Module.cbEnvOut = null;
+    }
+  }
+
+  api.getenv = function getenv() {
+    return enter('getenv', readEnv);
+  };
+
+  api.resetenv = function resetenv() {
+    return enter('resetenv', () => check(Module._cb_rt_resetenv()));
+  };
+
+  api.reset = function reset() {
+    return enter('reset', () => {
+      check(Module._cb_rt_reset());
+      check(Module._cb_rt_resetenv());
+      withStrings(['/files'], (p) => check(Module._cb_rt_chdir(p)));
+      lastException = null;
+      return 0;
+    });
+  };
+
+  /* ---- the virtual file system -------------------------------------------- */
+
+  function fsError(fn, e, path) {
+    if (e && e.errno !== undefined && e.name === 'ErrnoError') {
+      const codes = { 44: ['ENOENT', 'No such file or directory'], 54: ['ENOTDIR', 'Not a directory'],
+        31: ['EISDIR', 'Is a directory'], 20: ['EEXIST', 'File exists'], 55: ['ENOTEMPTY', 'Directory not empty'],
+        2: ['EACCES', 'Permission denied'], 63: ['EPERM', 'Operation not permitted'], 10: ['EBUSY', 'Resource busy'] };
+      const [code, text] = codes[e.errno] || ['EIO', `error ${e.errno}`];
+      const err = new Error(`Coldbrew.${fn}(): ${text}: '${path}'`);
+      err.code = code;
+      err.path = path;
+      return err;
+    }
+    return e;
+  }
+
+  function fsCall(fn, path, body) {
+    cbCheckString(fn, 'path', path);
+    requireLoaded(fn);
+    try {
+      return body(Module.FS);
+    } catch (e) {
+      throw fsError(fn, e, path);
+    }
+  }
+
+  function pathInfo(FS, path) {
+    const lookup = FS.lookupPath(path, { follow: true });
+    const st = FS.stat(path);
+    const full = FS.getPath(lookup.node);
+    return {
+      name: full === '/' ? '/' : full.slice(full.lastIndexOf('/') + 1),
+      path: full,
+      isFile: FS.isFile(st.mode),
+      isFolder: FS.isDir(st.mode),
+      size: st.size,
+      modified: st.mtime instanceof Date ? st.mtime.getTime() : Number(st.mtime),
+    };
+  }
+
+  api.listFiles = function listFiles(path = '/') {
+    return fsCall('listFiles', path, (FS) => {
+      const base = pathInfo(FS, path).path;
+      return FS.readdir(path).filter((n) => n !== '.' && n !== '..').sort()
+        .map((n) => pathInfo(FS, base === '/' ? `/${n}` : `${base}/${n}`));
+    });
+  };
+
+  api.createFolder = function createFolder(path) {
+    return fsCall('createFolder', path, (FS) => { FS.mkdirTree(path.replace(/\/+$/, '') || '/'); return true; });
+  };
+
+  api.addFile = function addFile(path, data) {
+    return fsCall('addFile', path, (FS) => {
+      let bytes;
+      if (typeof data === 'string') bytes = data;
+      else if (data instanceof Uint8Array) bytes = data;
+      else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
+      else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      else throw new TypeError('Coldbrew.addFile(): data must be a string, Uint8Array or ArrayBuffer');
+      const slash = path.lastIndexOf('/');
+      if (slash > 0) FS.mkdirTree(path.slice(0, slash));
+      FS.writeFile(path, bytes);
+      return true;
+    });
+  };
+
+  api.pathExists = function pathExists(path) {
+    return fsCall('pathExists', path, (FS) => {
+      try {
+        return pathInfo(FS, path);
+      } catch (e) {
+        if (e && e.name === 'ErrnoError') return null;
+        throw e;
+      }
+    });
+  };
+
+  api.readFile = function readFile(path) {
+    return fsCall('readFile', path, (FS) => FS.readFile(path, { encoding: 'utf8' }));
+  };
+
+  api.readBinaryFile = function readBinaryFile(path) {
+    return fsCall('readBinaryFile', path, (FS) => FS.readFile(path, { encoding: 'binary' }));
+  };
+
+  api.deletePath = function deletePath(path) {
+    return fsCall('deletePath', path, (FS) => {
+      const remove = (p) => {
+        const st = FS.lstat(p);
+        if (FS.isDir(st.mode)) {
+          for (const n of FS.readdir(p)) if (n !== '.' && n !== '..') remove(`${p.replace(/\/$/, '')}/${n}`);
+          FS.rmdir(p);
+        } else {
+          FS.unlink(p);
+        }
+      };
+      remove(path);
+      return true;
+    });
+  };
+
+  /* For tests and tools: the Emscripten module of this instance (or null). */
+  Object.defineProperty(api, '_module', { get: () => Module });
+  return api;
+}
+
+const Coldbrew = createColdbrew();

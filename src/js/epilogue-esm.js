@@ -1,0 +1,2 @@
+export default Coldbrew;
+export { Coldbrew, PythonError };

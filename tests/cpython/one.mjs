@@ -1,0 +1,36 @@
+// Runs one module of CPython's regression suite inside a fresh Coldbrew
+// instance: node one.mjs TEST_MODULE IGNOREFILE. Exit status is regrtest's.
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const Coldbrew = require('../../dist/coldbrew.js');
+const [module, ignoreFile] = process.argv.slice(2);
+
+await Coldbrew.load({ hideWarnings: true });
+Coldbrew.onStandardOut = (line, partial) => process.stdout.write(partial ? line : line + '\n');
+Coldbrew.onStandardErr = (line, partial) => process.stderr.write(partial ? line : line + '\n');
+Coldbrew.addFile('/tmp/cpython-tests.zip', new Uint8Array(fs.readFileSync(path.join(here, '..', 'out', 'cpython-tests.zip'))));
+Coldbrew.addFile('/tmp/ignore.txt', fs.readFileSync(ignoreFile, 'utf8'));
+Coldbrew.run(`
+import sys, zipfile
+with zipfile.ZipFile("/tmp/cpython-tests.zip") as z:
+    z.extractall("/lib/cpython-tests")
+sys.path.insert(0, "/lib/cpython-tests")
+`);
+let status = 0;
+try {
+  Coldbrew.run(`
+import sys
+from test.libregrtest.main import main
+sys.argv = ["regrtest", "--ignorefile", "/tmp/ignore.txt", "-W", ${JSON.stringify(module)}]
+main()
+`);
+} catch (e) {
+  if (e instanceof Coldbrew.PythonError && e.errorData.exitCode !== undefined) status = e.errorData.exitCode;
+  else { console.error(e instanceof Coldbrew.PythonError ? e.errorData.traceback : e); status = 99; }
+}
+process.exitCode = status;

@@ -1,0 +1,72 @@
+// The standard library modules that must work, and the ones that cannot work
+// failing cleanly (ImportError / OSError), never crashing the runtime.
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadedInstance, py } from './helpers.mjs';
+
+describe('standard library', () => {
+  let cb;
+  before(async () => { cb = await loadedInstance(); });
+
+  const works = {
+    sqlite3: 'import sqlite3\nc = sqlite3.connect(":memory:")\nc.execute("create table t(x)")\nc.executemany("insert into t values (?)", [(1,), (2,)])\nprint(c.execute("select sum(x) from t").fetchone()[0])',
+    zlib: 'import zlib\nd = b"coldbrew" * 100\nprint(zlib.decompress(zlib.compress(d)) == d, len(zlib.compress(d)) < 100)',
+    bz2: 'import bz2\nd = b"coldbrew" * 100\nprint(bz2.decompress(bz2.compress(d)) == d)',
+    lzma: 'import lzma\nd = b"coldbrew" * 100\nprint(lzma.decompress(lzma.compress(d)) == d)',
+    hashlib: 'import hashlib\nprint(hashlib.sha256(b"abc").hexdigest()[:16], hashlib.md5(b"").hexdigest()[:8], hashlib.sha3_256(b"").hexdigest()[:8], hashlib.blake2b(b"").hexdigest()[:8])',
+    decimal: 'from decimal import Decimal, getcontext\ngetcontext().prec = 30\nprint(Decimal(1) / Decimal(7))',
+    'xml.etree': 'import xml.etree.ElementTree as ET\nr = ET.fromstring("<a><b x=\'1\'/><b x=\'2\'/></a>")\nprint([b.get("x") for b in r.iter("b")])',
+    json: 'import json\nprint(json.dumps({"a": [1, 2.5, None, True]}, sort_keys=True))',
+    csv: 'import csv, io\nprint(list(csv.reader(io.StringIO("a,b\\n1,\\"x,y\\"\\n"))))',
+    datetime: 'import datetime\nprint(datetime.date(2024, 2, 28) + datetime.timedelta(days=2))',
+    zoneinfo: 'import datetime, zoneinfo\nz = zoneinfo.ZoneInfo("Europe/Paris")\nprint(datetime.datetime(2024, 7, 1, 12, tzinfo=z).utcoffset(), len(zoneinfo.available_timezones()) > 300)',
+    unicodedata: 'import unicodedata\nprint(unicodedata.name("☕"), unicodedata.normalize("NFC", "e\\u0301") == "é")',
+    re: 'import re\nprint(re.sub(r"(\\w+)@(\\w+)", r"\\2 at \\1", "me@home"))',
+    struct: 'import struct\nprint(struct.unpack("<IhQ", struct.pack("<IhQ", 1, -2, 2**63)))',
+    pathlib: 'import pathlib\np = pathlib.Path("/tmp/pl/x.txt")\np.parent.mkdir(parents=True, exist_ok=True)\np.write_text("hi")\nprint(sorted(x.name for x in p.parent.iterdir()))',
+    random: 'import random\nrandom.seed(1)\nprint(random.randint(1, 6) in range(1, 7), len(__import__("os").urandom(8)))',
+    asyncio_import: 'import asyncio\nprint(asyncio.iscoroutinefunction(asyncio.sleep))',
+  };
+  const expected = {
+    sqlite3: '3', zlib: 'True True', bz2: 'True', lzma: 'True',
+    hashlib: 'ba7816bf8f01cfea d41d8cd9 a7ffc6f8 786a02f7',
+    decimal: '0.142857142857142857142857142857', 'xml.etree': "['1', '2']",
+    json: '{"a": [1, 2.5, null, true]}', csv: "[['a', 'b'], ['1', 'x,y']]", datetime: '2024-03-01',
+    zoneinfo: '2:00:00 True', unicodedata: 'HOT BEVERAGE True', re: 'home at me',
+    struct: '(1, -2, 9223372036854775808)', pathlib: "['x.txt']", random: 'True 8', asyncio_import: 'True',
+  };
+  for (const [name, source] of Object.entries(works)) {
+    test(`${name} works`, () => assert.equal(py(cb, source), expected[name]));
+  }
+
+  test('ctypes fails with an OSError that says why (static build), not a crash', () => {
+    assert.throws(() => cb.run('import ctypes'), (e) => ['OSError', 'ImportError', 'ModuleNotFoundError'].includes(e.errorData.type));
+    assert.equal(py(cb, 'print("ok")'), 'ok');
+  });
+
+  test('ssl is missing: ImportError', () => {
+    assert.throws(() => cb.run('import ssl'), (e) => ['ImportError', 'ModuleNotFoundError'].includes(e.errorData.type));
+  });
+
+  test('subprocess cannot start processes: OSError', () => {
+    assert.throws(() => cb.run('import subprocess\nsubprocess.run(["ls"])'), (e) =>
+      ['OSError', 'PermissionError', 'FileNotFoundError', 'RuntimeError', 'NotImplementedError'].includes(e.errorData.type));
+    assert.equal(py(cb, 'print("ok")'), 'ok');
+  });
+
+  test('multiprocessing cannot start processes: a Python error, not a crash', () => {
+    assert.throws(() => cb.run('import multiprocessing\np = multiprocessing.Process(target=print)\np.start()'), (e) => e instanceof cb.PythonError);
+    assert.equal(py(cb, 'print("ok")'), 'ok');
+  });
+
+  test('creating a socket is an OSError, never a dead runtime', () => {
+    assert.throws(() => cb.run('import socket\ns = socket.socket()\ns.connect(("127.0.0.1", 9))'), (e) => e instanceof cb.PythonError);
+    assert.equal(py(cb, 'print("ok")'), 'ok');
+  });
+
+  test('threads say they are unavailable', () => {
+    cb.out.length = 0;
+    cb.runFile('/coldbrew/examples/threads.py');
+    assert.match(cb.out.join('\n'), /threads are not available|thread-0/);
+  });
+});

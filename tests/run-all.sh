@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite: the Node suites on Node 26 (from npm) and on the
+# system's Node, then the conformance slice of CPython's regression suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+node_current="$(bash build/ensure-node.sh current)"
+node_system="$(bash build/ensure-node.sh system)"
+status=0
+for node_bin in "$node_current" "$node_system"; do
+    echo "== Node suites on $("$node_bin" --version) ($node_bin)"
+    "$node_bin" --test --test-concurrency=1 tests/node/*.test.mjs || status=1
+done
+echo "== CPython regression suite (conformance slice) on $("$node_current" --version)"
+"$node_current" tests/cpython/run.mjs || status=1
+exit $status
