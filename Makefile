@@ -18,7 +18,7 @@ test: build
 	@bash tests/run-all.sh
 
 bench: build
-	@node_bin=$$(bash build/ensure-node.sh current) && "$$node_bin" bench/run.mjs
+	@for which in current system; do node_bin=$$(bash build/ensure-node.sh $$which) && "$$node_bin" bench/run.mjs; echo; done
 
 clean:
 	@bash build/build.sh clean

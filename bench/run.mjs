@@ -1,0 +1,62 @@
+// Coldbrew benchmark: the workloads in bench/workloads.py natively (CPython 3.13
+// in the build's Debian 13 root, and the host's python3.11) and through
+// Coldbrew.run in this Node, in one invocation. Prints each ratio to native 3.13,
+// their geometric mean, load() -> first result, and the sizes of what ships.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const workloads = fs.readFileSync(path.join(root, 'bench', 'workloads.py'), 'utf8');
+
+function native(label, cmd, args) {
+  try {
+    const out = execFileSync(cmd, args, { encoding: 'utf8', input: workloads, stdio: ['pipe', 'pipe', 'pipe'] });
+    return JSON.parse(out.trim().split('\n').pop());
+  } catch (e) {
+    console.log(`(${label} not available: ${e.message.split('\n')[0]})`);
+    return null;
+  }
+}
+
+const nativeArgs = ['-', '/dev/shm/coldbrew-bench'];
+const py313 = native('CPython 3.13 in the build root', 'bash', [path.join(root, 'build', 'build.sh'), 'exec', 'python3.13', ...nativeArgs]);
+const py311 = native('host python3.11', 'python3.11', nativeArgs);
+
+const Coldbrew = require(path.join(root, 'dist', 'coldbrew.js'));
+const t0 = performance.now();
+await Coldbrew.load({ hideWarnings: true });
+let firstLine = null;
+Coldbrew.onStandardOut = (line) => { firstLine ??= line; };
+Coldbrew.run('print(1 + 1)');
+const loadToFirst = (performance.now() - t0) / 1000;
+let out = '';
+Coldbrew.onStandardOut = (line) => { out += line; };
+Coldbrew.addFile('/tmp/workloads.py', workloads);
+Coldbrew.run('import sys, json\nsys.path.insert(0, "/tmp")\nimport workloads\nprint(json.dumps(workloads.run_all("/tmp/coldbrew-bench")))');
+const cb = JSON.parse(out);
+
+console.log(`Node ${process.version}; Coldbrew vs native CPython (best of 3, timed inside Python)\n`);
+console.log('workload        native3.13  native3.11   coldbrew   ratio(vs 3.13)  ratio(vs 3.11)');
+const ratios = [], ratios311 = [];
+for (const name of Object.keys(cb)) {
+  const n13 = py313 && py313[name].seconds, n11 = py311 && py311[name].seconds, c = cb[name].seconds;
+  if (py313 && py313[name].value !== cb[name].value) console.log(`!! ${name}: results differ`);
+  const r = n13 ? c / n13 : NaN, r11 = n11 ? c / n11 : NaN;
+  if (n13) ratios.push(r);
+  if (n11) ratios311.push(r11);
+  const f = (x) => (x ? x.toFixed(4) : '-').padStart(10);
+  console.log(`${name.padEnd(14)} ${f(n13)}  ${f(n11)} ${f(c)}   ${r.toFixed(2).padStart(8)}x       ${r11.toFixed(2).padStart(8)}x`);
+}
+const geo = (a) => Math.exp(a.reduce((s, x) => s + Math.log(x), 0) / a.length);
+console.log(`\ngeometric mean: ${geo(ratios).toFixed(2)}x native 3.13, ${geo(ratios311).toFixed(2)}x native 3.11 (target <= 2.5x)`);
+console.log(`load() -> first result: ${loadToFirst.toFixed(3)} s (target <= 0.5 s)`);
+for (const f of ['coldbrew.wasm', 'coldbrew-stdlib.zip', 'coldbrew.js']) {
+  const data = fs.readFileSync(path.join(root, 'dist', f));
+  const br = zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
+  console.log(`size ${f.padEnd(20)} ${(data.length / 1e6).toFixed(2)} MB raw, ${(br.length / 1e6).toFixed(2)} MB brotli`);
+}

@@ -1,0 +1,67 @@
+"""Benchmark workloads, run the same way natively and inside Coldbrew.
+Each function returns a value (checked equal across runtimes) and is timed
+with time.perf_counter inside Python, best of REPEAT."""
+import json
+import os
+import re
+import time
+
+REPEAT = 3
+
+
+def fib_recursive():
+    def fib(n):
+        return n if n < 2 else fib(n - 1) + fib(n - 2)
+    return fib(25)
+
+
+def fib_bigint():
+    a, b = 0, 1
+    for _ in range(100000):
+        a, b = b, a + b
+    return a % 1000000007
+
+
+def file_io(folder):
+    os.makedirs(folder, exist_ok=True)
+    total = 0
+    for i in range(2000):
+        path = os.path.join(folder, "f%d.txt" % (i % 20))
+        with open(path, "w") as f:
+            f.write(("line %d\n" % i) * 50)
+        with open(path) as f:
+            total += len(f.read())
+    return total
+
+
+def mix():
+    words = ["alpha", "beta", "gamma", "delta", "epsilon"] * 40
+    pattern = re.compile(r"(\w)(\w*)a\b")
+    total = 0
+    for i in range(300):
+        d = {w + str(i % 7): len(w) * i for w in words}
+        s = json.dumps(d, sort_keys=True)
+        back = json.loads(s)
+        total += sum(back.values()) % 1000
+        total += len(pattern.findall(" ".join(words)))
+        total += len("-".join(sorted(set(w.upper() for w in words))))
+    return total
+
+
+def run_all(folder):
+    results = {}
+    for name, fn in [("fib_recursive", fib_recursive), ("fib_bigint", fib_bigint),
+                     ("file_io", lambda: file_io(folder)), ("mix", mix)]:
+        best = None
+        for _ in range(REPEAT):
+            t0 = time.perf_counter()
+            value = fn()
+            dt = time.perf_counter() - t0
+            best = dt if best is None else min(best, dt)
+        results[name] = {"seconds": best, "value": value}
+    return results
+
+
+if __name__ == "__main__":
+    import sys
+    print(json.dumps(run_all(sys.argv[1] if len(sys.argv) > 1 else "/tmp/coldbrew-bench")))
