@@ -3,7 +3,7 @@
 # shellcheck shell=bash
 
 CB_CACHE="${COLDBREW_CACHE:-$HOME/.cache/coldbrew}"
-CB_STEPS=7
+CB_STEPS=6
 CB_T0="${CB_T0:-$(date +%s)}"
 export CB_T0
 

@@ -125,11 +125,12 @@ build_cpython() {
     (cd "$PYB/src" && cb_run cpython-configure "$log" env \
         CONFIG_SITE="$PYB/src/Tools/wasm/config.site-wasm32-emscripten $SRC/cpython/config.site-coldbrew" \
         OPT="-DNDEBUG $PY_OPT" \
-        ZLIB_CFLAGS="-I$P/include" ZLIB_LIBS="$P/lib/libz.a" \
-        BZIP2_CFLAGS="-I$P/include" BZIP2_LIBS="$P/lib/libbz2.a" \
-        LIBLZMA_CFLAGS="-I$P/include" LIBLZMA_LIBS="$P/lib/liblzma.a" \
-        LIBSQLITE3_CFLAGS="-I$P/include" LIBSQLITE3_LIBS="$P/lib/libsqlite3.a" \
-        LIBFFI_CFLAGS="-I$P/include" LIBFFI_LIBS="$P/lib/libffi.a" \
+        ZLIB_CFLAGS="-I$P/include" ZLIB_LIBS="-L$P/lib -lz" \
+        BZIP2_CFLAGS="-I$P/include" BZIP2_LIBS="-L$P/lib -lbz2" \
+        LIBLZMA_CFLAGS="-I$P/include" LIBLZMA_LIBS="-L$P/lib -llzma" \
+        LIBSQLITE3_CFLAGS="-I$P/include" LIBSQLITE3_LIBS="-L$P/lib -lsqlite3" \
+        LIBFFI_CFLAGS="-I$P/include" LIBFFI_LIBS="-L$P/lib -lffi" \
+        LDFLAGS="-L$P/lib" \
         emconfigure ./configure -C --host=wasm32-unknown-emscripten --build="$(./config.guess)" \
             --with-emscripten-target=browser --disable-wasm-dynamic-linking --disable-wasm-pthreads \
             --disable-test-modules --with-ensurepip=no \
@@ -146,6 +147,17 @@ MK
     (cd "$PYB/src" && make -s -f Makefile -f "$PYB/coldbrew.mk" print-link-libs > "$PYB/link-libs.txt") 2>>"$log" \
         || cb_die cpython-make "$log" "could not read the link libraries from CPython's Makefile"
     touch "$PYB/.ok"
+}
+
+# Fails the build when a module the product promises was not configured.
+REQUIRED_MODULES="_sqlite3 zlib _bz2 _lzma _decimal pyexpat _elementtree unicodedata _sha2 _md5 _sha1 _sha3 _blake2 _json _csv _datetime _zoneinfo _struct math cmath array _ctypes"
+check_cpython_modules() {
+    local m missing=""
+    for m in $REQUIRED_MODULES; do
+        grep -q "^MODULE_$(echo "$m" | tr 'a-z' 'A-Z')_STATE=yes" "$PYB/src/Makefile" || missing="$missing $m"
+    done
+    [ -z "$missing" ] || cb_die cpython-configure "$LOGS/cpython.log" \
+        "CPython's configure left out required modules:$missing (see MODULE_*_STATE in $PYB/src/Makefile)"
 }
 
 # ---- step 5: the packaged standard library ---------------------------------
@@ -188,11 +200,13 @@ case "${1:-all}" in
         fetch_sources
         build_deps
         build_cpython
+        check_cpython_modules
         ;;
     all)
         fetch_sources
         build_deps
         build_cpython
+        check_cpython_modules
         build_stdlib
         build_runtime
         ;;

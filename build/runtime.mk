@@ -15,7 +15,7 @@ STACK_SIZE ?= 4MB
 LDFLAGS = $(LINK_OPT) \
 	-sMODULARIZE=1 -sEXPORT_NAME=createColdbrewModule -sENVIRONMENT=web,worker,node \
 	-sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=32MB -sSTACK_SIZE=$(STACK_SIZE) \
-	-sWASM_BIGINT=1 -sFORCE_FILESYSTEM=1 -sEXIT_RUNTIME=0 -sINVOKE_RUN=0 \
+	-sWASM_BIGINT=1 -sALLOW_TABLE_GROWTH=1 -sFORCE_FILESYSTEM=1 -sEXIT_RUNTIME=0 -sINVOKE_RUN=0 \
 	-sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
 	-sEXPORTED_RUNTIME_METHODS=FS,ENV,UTF8ToString,stringToUTF8,lengthBytesUTF8,stringToNewUTF8,HEAPU8,HEAPU32 \
 	-sEXPORTED_FUNCTIONS=_malloc,_free
@@ -28,6 +28,7 @@ $(OUT)/obj/%.o: $(SRC)/src/core/%.c $(SRC)/src/core/coldbrew.h
 
 $(OUT)/coldbrew.wasm: $(CORE_OBJS)
 	@mkdir -p $(OUT)/core
-	$(CC) -o $(OUT)/core/coldbrew-core.js $(CORE_OBJS) $(filter-out -sALLOW_MEMORY_GROWTH -sTOTAL_MEMORY=%,$(LINK_LIBS)) $(LDFLAGS)
-	mv $(OUT)/core/coldbrew-core.wasm $(OUT)/coldbrew.wasm
-	mv $(OUT)/core/coldbrew-core.js $(OUT)/coldbrew-core.js
+	# LINK_LIBS holds paths relative to CPython's build tree: link from there.
+	cd $(PYB) && $(CC) -o $(OUT)/core/coldbrew.js $(CORE_OBJS) $(LINK_LIBS) $(LDFLAGS)
+	mv $(OUT)/core/coldbrew.wasm $(OUT)/coldbrew.wasm
+	mv $(OUT)/core/coldbrew.js $(OUT)/coldbrew-core.js

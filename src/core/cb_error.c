@@ -35,9 +35,9 @@ EM_JS(char *, cb_js_last_error_field, (int which), {
     if (e !== null && typeof e === 'object') {
         v = which === 0 ? (e.name ?? (e.constructor && e.constructor.name) ?? 'Error')
           : which === 1 ? (e.message ?? String(e))
-          : (e.stack ?? '');
+          : (e.stack ?? "");
     } else {
-        v = which === 0 ? typeof e : which === 1 ? String(e) : '';
+        v = which === 0 ? typeof e : which === 1 ? String(e) : "";
     }
     return stringToNewUTF8(String(v));
 });

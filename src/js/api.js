@@ -127,6 +127,23 @@ class CbLineSink {
   }
 }
 
+/* How many levels of C recursion (CPython's c_recursion_remaining) fit in this
+ * engine's stack. Each level of Python code recursing through C (a __repr__
+ * calling repr(), lru_cache, ...) costs two of them, and on V8 before 13 a
+ * level takes ~2.9 KB of the ~1 MB stack (Node 20 died at ~343 levels) against
+ * ~0.75 KB on V8 13+ (Node 26: ~1318); pure C nesting (repr of nested lists)
+ * is cheaper (~5400 levels on both). Measured with bench/c-stack-depth.mjs;
+ * the budgets keep a margin of about 25% for the caller's own stack. */
+function cbCRecursionBudget() {
+  let v8Major = 0;
+  if (CB_IS_NODE && process.versions.v8) v8Major = parseInt(process.versions.v8, 10);
+  else if (typeof navigator === 'object' && /Chrom(e|ium)\/(\d+)/.test(navigator.userAgent || '')) {
+    const chrome = parseInt(/Chrom(?:e|ium)\/(\d+)/.exec(navigator.userAgent)[1], 10);
+    v8Major = chrome >= 130 ? 13 : 0;   // Chrome 130 shipped V8 13.0
+  }
+  return v8Major >= 13 ? 2000 : 500;
+}
+
 function cbExamples() {
   return typeof CB_EXAMPLES === 'object' ? CB_EXAMPLES : {};
 }
@@ -299,8 +316,10 @@ function createColdbrew() {
       const startupErrors = [];
       const mod = await createColdbrewModule({
         locateFile: (name) => cbAssetLocation(name),
-        print: (t) => startupErrors.push(t),
-        printErr: (t) => startupErrors.push(t),
+        // Emscripten's own messages: kept while starting (shown if start-up
+        // fails), then passed to the console like warnings.
+        print: (t) => (state === 'loading' ? startupErrors.push(t) : warn(t)),
+        printErr: (t) => (state === 'loading' ? startupErrors.push(t) : warn(t)),
         preRun: [(m) => {
           Object.assign(m.ENV, { HOME: '/home', PWD: '/files', USER: 'coldbrew', LOGNAME: 'coldbrew',
             LANG: 'C.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin' });
@@ -308,14 +327,15 @@ function createColdbrew() {
         }],
       });
       Module = mod;
-      Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
       makeFolders();
+      Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
       makeStdio();
       const rc = Module._cb_rt_init();
       if (rc !== 0) {
         const info = Module.cbLastPythonError;
         throw new Error(`Coldbrew.load(): Python failed to start: ${info ? info.traceback : startupErrors.join('\n')}`);
       }
+      Module._cb_rt_set_c_recursion_limit(cbCRecursionBudget());
       state = 'loaded';
     })().catch((e) => {
       state = 'unloaded';

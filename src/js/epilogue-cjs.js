@@ -1,4 +1,4 @@
-if (typeof module === 'object' && module && typeof module.exports === 'object') {
+if (typeof module === 'object' && module && 'exports' in module) {
   module.exports = Coldbrew;
   module.exports.default = Coldbrew;
 } else {

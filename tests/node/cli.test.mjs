@@ -51,7 +51,7 @@ describe('coldbrew command', () => {
 
   test('stdin is read by input()', () => {
     const r = run(['-c', 'print(input().upper()); print(input())'], 'one\ntwo\n');
-    assert.equal(r.stdout, 'ONE\nTWO\n');
+    assert.equal(r.stdout, 'ONE\ntwo\n');
   });
 
   test('a missing script is exit 2 with a message', () => {
@@ -63,6 +63,17 @@ describe('coldbrew command', () => {
   test('Python cannot see the host file system beyond the script', () => {
     const r = run(['-c', `import os; print(os.path.exists(${JSON.stringify(tmp)}))`]);
     assert.equal(r.stdout, 'False\n');
+  });
+
+  test('the interactive prompt on a terminal (run under script(1) for a pty)', () => {
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${bin}`, '/dev/null'],
+      { input: 'x = 6 * 7\nprint(x)\nfor i in range(2):\n    print("loop", i)\n\n1/0\nexit()\n', encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Python 3\.13\.\d+ in Coldbrew/);
+    assert.match(r.stdout, />>> 42\r?\n/);
+    assert.match(r.stdout, /loop 0\r?\nloop 1/);
+    assert.match(r.stdout, /ZeroDivisionError: division by zero/);
+    assert.match(r.stdout, /\.\.\. /, 'continuation prompt shown');
   });
 
   test('a program on stdin without arguments is run', () => {
