@@ -163,13 +163,21 @@ check_cpython_modules() {
 # ---- step 5: the packaged standard library ---------------------------------
 build_stdlib() {
     cb_step 5 "standard library zip (.pyc, tzdata)"
-    local key; key="$( { cpython_key; cat "$SRC/build/pack_stdlib.py"; dpkg-query -W tzdata; } | cb_hash)"
+    local key; key="$( { cpython_key; cat "$SRC/build/pack_stdlib.py" "$SRC"/cpython/lib-patches/*.patch; dpkg-query -W tzdata; } | cb_hash)"
     STDLIB="$WORK/stdlib-$key"
     if [ -f "$STDLIB/.ok" ]; then cb_say "cached: $STDLIB"; return; fi
     local log="$LOGS/stdlib.log"; : > "$log"
     rm -rf "$STDLIB"; mkdir -p "$STDLIB"
-    cb_run stdlib "$log" python3.13 "$SRC/build/pack_stdlib.py" --cpython "$PYB/src" \
+    # Pure-Python stdlib fixes (cpython/lib-patches, paths relative to Lib/)
+    # are applied to a copy, so they cost a re-pack, not a CPython rebuild.
+    cp -r "$PYB/src/Lib" "$STDLIB/Lib"
+    local p
+    for p in "$SRC"/cpython/lib-patches/*.patch; do
+        (cd "$STDLIB/Lib" && cb_run stdlib-patch "$log" patch -p1 -i "$p")
+    done
+    cb_run stdlib "$log" python3.13 "$SRC/build/pack_stdlib.py" --cpython "$PYB/src" --lib "$STDLIB/Lib" \
         --zoneinfo /usr/share/zoneinfo --out "$STDLIB/coldbrew-stdlib.zip" --tests-out "$STDLIB/cpython-tests.zip"
+    rm -rf "$STDLIB/Lib"
     touch "$STDLIB/.ok"
     cb_say "  $(du -h "$STDLIB/coldbrew-stdlib.zip" | cut -f1) stdlib, $(du -h "$STDLIB/cpython-tests.zip" | cut -f1) test suite"
 }

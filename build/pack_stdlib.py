@@ -99,14 +99,16 @@ def pack_tests(lib: pathlib.Path, out: pathlib.Path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cpython", required=True, type=pathlib.Path, help="built CPython source tree")
+    ap.add_argument("--lib", type=pathlib.Path, help="Lib/ to pack (default: the tree's own)")
     ap.add_argument("--zoneinfo", required=True, type=pathlib.Path)
     ap.add_argument("--out", required=True, type=pathlib.Path)
     ap.add_argument("--tests-out", required=True, type=pathlib.Path)
     a = ap.parse_args()
     builddir = (a.cpython / "pybuilddir.txt").read_text().strip()
     sysconfigdata = next((a.cpython / builddir).glob("_sysconfigdata_*.py"))
-    pack_stdlib(a.cpython / "Lib", sysconfigdata, a.zoneinfo, a.out)
-    pack_tests(a.cpython / "Lib", a.tests_out)
+    lib = a.lib or a.cpython / "Lib"
+    pack_stdlib(lib, sysconfigdata, a.zoneinfo, a.out)
+    pack_tests(lib, a.tests_out)
 
 
 if __name__ == "__main__":

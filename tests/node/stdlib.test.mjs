@@ -39,8 +39,17 @@ describe('standard library', () => {
     test(`${name} works`, () => assert.equal(py(cb, source), expected[name]));
   }
 
-  test('ctypes fails with an OSError that says why (static build), not a crash', () => {
-    assert.throws(() => cb.run('import ctypes'), (e) => ['OSError', 'ImportError', 'ModuleNotFoundError'].includes(e.errorData.type));
+  test('ctypes imports; structures, callbacks and memory work; loading libraries is a clear OSError', () => {
+    assert.equal(py(cb, `import ctypes
+class P(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_double)]
+p = P(3, 2.5)
+twice = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)(lambda n: n * 2)
+buf = ctypes.create_string_buffer(b"hello")
+ctypes.memmove(buf, b"HE", 2)
+print(p.x, p.y, twice(21), buf.value, ctypes.pythonapi)`), "3 2.5 42 b'HEllo' None");
+    assert.throws(() => cb.run('import ctypes\nctypes.CDLL("libc.so.6")'), (e) =>
+      e.errorData.type === 'OSError' && /dynamic linking not enabled/.test(e.errorData.message));
     assert.equal(py(cb, 'print("ok")'), 'ok');
   });
 
