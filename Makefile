@@ -11,10 +11,10 @@ SHELL := /bin/bash
 build:
 	@bash build/build.sh all
 
-run: build
-	@node_bin=$$(bash build/ensure-node.sh current) && "$$node_bin" bin/coldbrew $(ARGS)
+run:
+	@bash build/run.sh $(ARGS)
 
-test: build
+test:
 	@bash tests/run-all.sh
 
 bench: build

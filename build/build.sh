@@ -77,6 +77,7 @@ run_in_toolchain() {
             cd "$root$repo"
             exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
                 LANG=C.UTF-8 CB_T0="$CB_T0" COLDBREW_SRC="$repo" COLDBREW_CACHE="$cache" \
+                COLDBREW_PY_OPT="${COLDBREW_PY_OPT:-}" COLDBREW_LINK_OPT="${COLDBREW_LINK_OPT:-}" \
                 bash -c "cd \"\$COLDBREW_SRC\" && exec \"\$@\"" _ "$@"
         ' _ "$CB_ROOT" "$repo" "$CB_CACHE" "$@"
     fi

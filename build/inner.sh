@@ -100,7 +100,7 @@ build_deps() {
 
 # ---- step 4: CPython -------------------------------------------------------
 # Flags CPython is configured with; part of the cache key.
-PY_OPT="-O2"
+PY_OPT="${COLDBREW_PY_OPT:--O2}"   # measured against -O3: docs/build.md
 cpython_key() {
     { deps_key; echo "$PY_OPT"; cat "$SRC"/cpython/patches/*.patch "$SRC/cpython/Setup.local" \
         "$SRC/cpython/config.site-coldbrew"; sed -n '/^build_cpython()/,/^}/p' "$SRC/build/inner.sh"; } | cb_hash
@@ -183,7 +183,7 @@ build_stdlib() {
 }
 
 # ---- step 6: the Coldbrew runtime -----------------------------------------
-LINK_OPT="-O2"
+LINK_OPT="${COLDBREW_LINK_OPT:--O2}"
 build_runtime() {
     cb_step 6 "Coldbrew runtime (C core + JS API, linked with emcc)"
     local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/*.js \

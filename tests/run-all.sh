@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: the Node suites on Node 26 (from npm) and on the
 # system's Node, then the conformance slice of CPython's regression suite.
+# Builds first (seconds when cached).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash build/build.sh all
 node_current="$(bash build/ensure-node.sh current)"
 node_system="$(bash build/ensure-node.sh system)"
 status=0

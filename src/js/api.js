@@ -160,6 +160,7 @@ function createColdbrew() {
   let stdoutSink = null, stderrSink = null;
   let stdinPending = new Uint8Array(0);
   let loadOptions = {};
+  let generation = 0;        // bumped by unload(), so a load() still in flight is dropped
 
   api.PythonError = PythonError;
   api.onStandardOut = (line) => console.log(line);
@@ -311,6 +312,7 @@ function createColdbrew() {
     loadOptions = opts;
     hideWarnings = !!opts.hideWarnings;
     state = 'loading';
+    const myGeneration = ++generation;
     loading = (async () => {
       const stdlib = await cbReadAsset('coldbrew-stdlib.zip');
       const startupErrors = [];
@@ -326,6 +328,7 @@ function createColdbrew() {
           delete m.ENV._;
         }],
       });
+      if (myGeneration !== generation) throw new Error('Coldbrew.load(): unload() was called while loading');
       Module = mod;
       makeFolders();
       Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
@@ -338,14 +341,17 @@ function createColdbrew() {
       Module._cb_rt_set_c_recursion_limit(cbCRecursionBudget());
       state = 'loaded';
     })().catch((e) => {
-      state = 'unloaded';
-      Module = null;
+      if (myGeneration === generation) {
+        state = 'unloaded';
+        Module = null;
+      }
       throw e;
     });
     return loading;
   };
 
   api.unload = function unload() {
+    generation++;
     Module = null;
     state = 'unloaded';
     loading = null;

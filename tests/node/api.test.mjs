@@ -42,6 +42,16 @@ describe('loading', () => {
     assert.throws(() => cb.run('kept'), (e) => e.errorData.type === 'NameError');
   });
 
+  test('unload() while load() is pending: that load rejects, the instance stays usable', async () => {
+    const cb = Coldbrew.createNewInstance();
+    const p = cb.load({ hideWarnings: true });
+    cb.unload();
+    await assert.rejects(p, /unload\(\) was called while loading/);
+    assert.throws(() => cb.run('1'), /not loaded/);
+    await cb.load({ hideWarnings: true });
+    assert.equal(cb.run('1'), 0);
+  });
+
   test('two instances have separate globals, files and environment', async () => {
     const a = await loadedInstance();
     const b = await loadedInstance();
