@@ -68,6 +68,13 @@ print(p.x, p.y, twice(21), buf.value, ctypes.pythonapi)`), "3 2.5 42 b'HEllo' No
     assert.equal(py(cb, 'print("ok")'), 'ok');
   });
 
+  test('os.system runs nothing on the host and returns -1', async () => {
+    const fs = await import('node:fs');
+    const marker = `/tmp/coldbrew-escape-${process.pid}`;
+    assert.equal(py(cb, `import os\nprint(os.system("touch ${marker}"))`), '-1');
+    assert.equal(fs.existsSync(marker), false, 'a host command was run');
+  });
+
   test('creating a socket is an OSError, never a dead runtime', () => {
     assert.throws(() => cb.run('import socket\ns = socket.socket()\ns.connect(("127.0.0.1", 9))'), (e) => e instanceof cb.PythonError);
     assert.equal(py(cb, 'print("ok")'), 'ok');
