@@ -1,6 +1,6 @@
 // The conformance slice of CPython's own regression suite under Coldbrew.
 // Each module in modules.txt runs in its own process (crash and hang isolation,
-// 10 minutes at most) two at a time; skips.txt lists test patterns left out,
+// 5 minutes at most) two at a time; skips.txt lists test patterns left out,
 // each with its reason. Prints one line per module and a closing count line.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,7 +22,7 @@ function runOne(module) {
     const t0 = Date.now();
     const log = fs.openSync(path.join(logDir, `${module}.log`), 'w');
     const child = spawn(process.execPath, [path.join(here, 'one.mjs'), module, ignoreFile], { stdio: ['ignore', log, log] });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       fs.closeSync(log);
