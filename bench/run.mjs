@@ -40,7 +40,7 @@ Coldbrew.addFile('/tmp/workloads.py', workloads);
 Coldbrew.run('import sys, json\nsys.path.insert(0, "/tmp")\nimport workloads\nprint(json.dumps(workloads.run_all("/tmp/coldbrew-bench")))');
 const cb = JSON.parse(out);
 
-console.log(`Node ${process.version}; Coldbrew vs native CPython (best of 3, timed inside Python)\n`);
+console.log(`Node ${process.version}; Coldbrew vs native CPython (best of 5, timed inside Python)\n`);
 console.log('workload        native3.13  native3.11   coldbrew   ratio(vs 3.13)  ratio(vs 3.11)');
 const ratios = [], ratios311 = [];
 for (const name of Object.keys(cb)) {

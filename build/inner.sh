@@ -100,7 +100,7 @@ build_deps() {
 
 # ---- step 4: CPython -------------------------------------------------------
 # Flags CPython is configured with; part of the cache key.
-PY_OPT="${COLDBREW_PY_OPT:--O2}"   # measured against -O3: docs/build.md
+PY_OPT="${COLDBREW_PY_OPT:--O3}"   # measured against -O3: docs/build.md
 cpython_key() {
     { deps_key; echo "$PY_OPT"; cat "$SRC"/cpython/patches/*.patch "$SRC/cpython/Setup.local" \
         "$SRC/cpython/config.site-coldbrew"; sed -n '/^build_cpython()/,/^}/p' "$SRC/build/inner.sh"; } | cb_hash

@@ -131,9 +131,9 @@ class CbLineSink {
  * engine's stack. Each level of Python code recursing through C (a __repr__
  * calling repr(), lru_cache, ...) costs two of them, and on V8 before 13 a
  * level takes ~2.9 KB of the ~1 MB stack (Node 20 died at ~343 levels) against
- * ~0.75 KB on V8 13+ (Node 26: ~1318); pure C nesting (repr of nested lists)
- * is cheaper (~5400 levels on both). Measured with bench/c-stack-depth.mjs;
- * the budgets keep a margin of about 25% for the caller's own stack. */
+ * ~0.95 KB on V8 13+ (Node 26: ~1026); pure C nesting (repr of nested lists)
+ * is cheaper (~5200 levels on both). Measured with bench/c-stack-depth.mjs on
+ * the -O3 build; the budgets keep a margin of about 25% for the caller's stack. */
 function cbCRecursionBudget() {
   let v8Major = 0;
   if (CB_IS_NODE && process.versions.v8) v8Major = parseInt(process.versions.v8, 10);
@@ -141,7 +141,7 @@ function cbCRecursionBudget() {
     const chrome = parseInt(/Chrom(?:e|ium)\/(\d+)/.exec(navigator.userAgent)[1], 10);
     v8Major = chrome >= 130 ? 13 : 0;   // Chrome 130 shipped V8 13.0
   }
-  return v8Major >= 13 ? 2000 : 500;
+  return v8Major >= 13 ? 1500 : 500;
 }
 
 function cbExamples() {

@@ -351,6 +351,14 @@ describe('recursion never kills the runtime', () => {
       assert.equal(py(cb, 'print("alive")'), 'alive');
     });
   }
+  test('still a RecursionError when the caller is already 2000 JS frames deep', () => {
+    const deep = (n) => (n ? deep(n - 1) : (() => {
+      try { cb.run(cases['recursion through __repr__']); return 'no error'; } catch (e) { return e.errorData ? e.errorData.type : e.message; }
+    })());
+    assert.equal(deep(2000), 'RecursionError');
+    assert.equal(py(cb, 'print("alive")'), 'alive');
+  });
+
   test('these raise RecursionError specifically', () => {
     for (const k of ['Python recursion', 'repr of a list nested 100 000 deep', 'json.dumps of a list nested 100 000 deep']) {
       assert.throws(() => cb.run(cases[k]), (e) => e.errorData.type === 'RecursionError', k);
