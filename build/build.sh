@@ -36,6 +36,18 @@ if [ "$cmd" = clean ]; then
 fi
 case "$cmd" in all|exec) ;; *) cb_die "usage" "" "unknown command '$cmd' (expected: all, exec CMD..., clean)";; esac
 
+if [ "$(id -u)" != 0 ]; then
+    cat >&2 <<EOF
+coldbrew build: this build must run as root, because it
+  - installs packages with apt-get (debootstrap on Debian 12; the toolchain on trixie),
+  - creates a Debian 13 root with debootstrap under $CB_CACHE, and
+  - chroots into it with private mounts of /proc and /dev (unshare --mount).
+Run it again as root (for example: sudo bash build/build.sh), or build in the container
+described by the Dockerfile (docker build -t coldbrew . ).
+EOF
+    exit 2
+fi
+
 mkdir -p "$CB_CACHE/logs" "$CB_CACHE/work"
 
 native_trixie=0
@@ -43,17 +55,6 @@ if [ -r /etc/os-release ] && grep -q '^VERSION_CODENAME=trixie' /etc/os-release;
     native_trixie=1
 fi
 
-if [ "$(id -u)" != 0 ]; then
-    cat >&2 <<EOF
-coldbrew build: this build must run as root, because it
-  - installs packages with apt-get (debootstrap on Debian 12; the toolchain on trixie),
-  - creates a Debian 13 root with debootstrap under $CB_CACHE, and
-  - chroots into it with private mounts of /proc and /dev (unshare --mount).
-Run it again as root (for example: sudo make build), or build in the container
-described by the Dockerfile (docker build -t coldbrew . ).
-EOF
-    exit 2
-fi
 
 # Packages the toolchain needs inside trixie. Changing this list makes a new root.
 TOOLCHAIN_PACKAGES="emscripten build-essential pkg-config tcl python3.13 dpkg-dev autoconf \
