@@ -54,5 +54,5 @@ const passed = results.filter((r) => r.code === 0 && !r.skipReason).length;
 const failed = results.length - passed - skippedModules;
 const sum = (k) => results.reduce((a, r) => a + r[k], 0);
 console.log(`individual tests: run=${sum('run')} failures=${sum('failures')} skipped=${sum('skipped')}; logs in ${logDir}`);
-console.log(`cpython-modules: ${passed} passed, ${failed} failed, ${skippedModules} skipped`);
+console.log(`conformance: ${passed} passed, ${failed} failed, ${skippedModules} skipped`);
 process.exitCode = failed ? 1 : 0;
