@@ -18,7 +18,7 @@ describe('standard library', () => {
     'xml.etree': 'import xml.etree.ElementTree as ET\nr = ET.fromstring("<a><b x=\'1\'/><b x=\'2\'/></a>")\nprint([b.get("x") for b in r.iter("b")])',
     json: 'import json\nprint(json.dumps({"a": [1, 2.5, None, True]}, sort_keys=True))',
     csv: 'import csv, io\nprint(list(csv.reader(io.StringIO("a,b\\n1,\\"x,y\\"\\n"))))',
-    datetime: 'import datetime\nprint(datetime.date(2024, 2, 28) + datetime.timedelta(days=2))',
+    datetime: 'import datetime\nprint(datetime.date(2024, 2, 28) + datetime.timedelta(days=2), datetime.date(2005, 3, 2).strftime("%d %%"), datetime.date(2005, 3, 2).strftime("m:%m %"))',
     zoneinfo: 'import datetime, zoneinfo\nz = zoneinfo.ZoneInfo("Europe/Paris")\nprint(datetime.datetime(2024, 7, 1, 12, tzinfo=z).utcoffset(), len(zoneinfo.available_timezones()) > 300)',
     unicodedata: 'import unicodedata\nprint(unicodedata.name("☕"), unicodedata.normalize("NFC", "e\\u0301") == "é")',
     re: 'import re\nprint(re.sub(r"(\\w+)@(\\w+)", r"\\2 at \\1", "me@home"))',
@@ -31,7 +31,7 @@ describe('standard library', () => {
     sqlite3: '3', zlib: 'True True', bz2: 'True', lzma: 'True',
     hashlib: 'ba7816bf8f01cfea d41d8cd9 a7ffc6f8 786a02f7',
     decimal: '0.142857142857142857142857142857', 'xml.etree': "['1', '2']",
-    json: '{"a": [1, 2.5, null, true]}', csv: "[['a', 'b'], ['1', 'x,y']]", datetime: '2024-03-01',
+    json: '{"a": [1, 2.5, null, true]}', csv: "[['a', 'b'], ['1', 'x,y']]", datetime: '2024-03-01 02 % m:03 %',
     zoneinfo: '2:00:00 True', unicodedata: 'HOT BEVERAGE True', re: 'home at me',
     struct: '(1, -2, 9223372036854775808)', pathlib: "['x.txt']", random: 'True 8', asyncio_import: 'True',
   };
