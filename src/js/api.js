@@ -159,7 +159,7 @@ function createColdbrew() {
   let busy = false;
   let stdoutSink = null, stderrSink = null;
   let stdinPending = new Uint8Array(0);
-  let loadOptions = {};
+  let loadOptions = {};     // asyncYieldRate, transformVariableCasing: read by the async and bridge subsystems
   let generation = 0;        // bumped by unload(), so a load() still in flight is dropped
 
   api.PythonError = PythonError;
