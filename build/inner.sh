@@ -187,7 +187,7 @@ LINK_OPT="${COLDBREW_LINK_OPT:--O2}"
 build_runtime() {
     cb_step 6 "Coldbrew runtime (C core + JS API, linked with emcc)"
     local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/*.js \
-        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/assemble_js.py" "$SRC/package.json"; basename "$STDLIB"; } | cb_hash)"
+        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/assemble_js.py" "$SRC/dist/package.json"; basename "$STDLIB"; } | cb_hash)"
     RT="$WORK/runtime-$key"
     if [ -f "$RT/.ok" ]; then cb_say "cached: $RT"; echo "runtime-$key" > "$WORK/runtime-current"; return; fi
     local log="$LOGS/runtime.log"; : > "$log"

@@ -2,7 +2,7 @@
 # Called by build/inner.sh inside the toolchain:
 #   make -f build/runtime.mk SRC=<work tree> PYB=<CPython build> OUT=<dir> LINK_OPT=-O2 LINK_LIBS="..."
 CC = emcc
-VERSION := $(shell sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' $(SRC)/package.json | head -1)
+VERSION := $(shell sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' $(SRC)/dist/package.json | head -1)
 CFLAGS = -O2 -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
 	-I$(PYB)/Include -I$(PYB) -DCOLDBREW_VERSION='"$(VERSION)"'
 CORE_SRCS := $(wildcard $(SRC)/src/core/*.c)

@@ -6,7 +6,8 @@
  * standard-stream devices and the file-system helpers. Anything that touches
  * Python objects is a call into the C core (cb_rt_* exports).
  *
- * Expects from the prelude: cbScriptBase (URL or directory of this file, or null).
+ * Expects from the prelude: cbScriptBase (URL or directory of this file, or null);
+ * from build/assemble_js.py: CB_EXAMPLES (file name -> text of src/examples/*.py).
  */
 
 const CB_STDLIB_PATH = '/lib/python313.zip';
@@ -142,10 +143,6 @@ function cbCRecursionBudget() {
     v8Major = chrome >= 130 ? 13 : 0;   // Chrome 130 shipped V8 13.0
   }
   return v8Major >= 13 ? 1500 : 500;
-}
-
-function cbExamples() {
-  return typeof CB_EXAMPLES === 'object' ? CB_EXAMPLES : {};
 }
 
 function createColdbrew() {
@@ -294,7 +291,7 @@ function createColdbrew() {
       try { FS.mkdir(d); } catch (e) { /* already there */ }
     }
     try { FS.rmdir('/home/web_user'); } catch (e) { /* not there */ }
-    for (const [name, text] of Object.entries(cbExamples())) {
+    for (const [name, text] of Object.entries(CB_EXAMPLES)) {
       FS.writeFile(`/coldbrew/examples/${name}`, text);
     }
     FS.chdir('/files');

@@ -135,6 +135,12 @@ describe('running Python', () => {
     assert.equal(py(cb, 'print("still alive")'), 'still alive');
   });
 
+  test('Coldbrew.version in Python is the package version', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { version } = JSON.parse(readFileSync(new URL('../../dist/package.json', import.meta.url), 'utf8'));
+    assert.equal(py(cb, 'print(Coldbrew.version)'), version);
+  });
+
   test('Python runs JavaScript with Coldbrew.run (no import needed) in the global scope', () => {
     cb.run('Coldbrew.run("globalThis.coldbrewTestValue = 5;")');
     assert.equal(globalThis.coldbrewTestValue, 5);
