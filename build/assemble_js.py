@@ -16,7 +16,8 @@ a = ap.parse_args()
 js = pathlib.Path(a.api_dir)
 core = pathlib.Path(a.core).read_text()
 examples = {p.name: p.read_text() for p in sorted(pathlib.Path(a.examples_dir).glob("*.py"))}
-body = "const CB_EXAMPLES = " + json.dumps(examples, indent=0) + ";\n" + (js / "api.js").read_text()
+body = ("const CB_EXAMPLES = " + json.dumps(examples, indent=0) + ";\n" + (js / "bridge.js").read_text()
+        + (js / "api.js").read_text())
 out = pathlib.Path(a.out_dir)
 (out / "coldbrew.js").write_text(
     (js / "prelude-cjs.js").read_text() + core + "\n" + body + (js / "epilogue-cjs.js").read_text())

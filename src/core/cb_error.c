@@ -9,15 +9,26 @@
  * JS -> Python: JS code run from Python stores what it threw in
  * Module.cbLastJsError; cb_err_raise_from_js() raises Coldbrew.JavaScriptError
  * with an `error_data` dict (name, message, stack) read field by field, so no
- * value goes through JSON or generated source.
+ * value goes through JSON or generated source, and `js_error`, the thrown
+ * value itself as a JavaScriptVariable.
+ *
+ * Identity across a round trip: a JavaScriptError that propagates back out to
+ * JS is rethrown there as the original JS value; a PythonError that JS lets
+ * propagate back into Python is the original Python exception again (each
+ * report carries a serial number, and the exception is still sys.last_exc).
  */
 #include "coldbrew.h"
 
 static PyObject *cb_err_JavaScriptError;   /* the exception class (strong ref) */
 static PyObject *cb_err_last_js;           /* error_data of the last JS error (strong ref) */
+static int cb_err_serial;                  /* number of the last exception reported to JS */
 
 EM_JS(void, cb_js_report_python_error, (const char *type, const char *message, const char *filename,
-                                        int line, const char *traceback, int is_exit, int exit_code), {
+                                        int line, const char *traceback, int is_exit, int exit_code,
+                                        int serial, int js_handle), {
+    Module.cbLastPythonErrorSerial = serial;
+    Module.cbLastPythonErrorJs = js_handle >= 0 ? Module.cbBridge.handleValue(js_handle) : undefined;
+    Module.cbLastPythonErrorHasJs = js_handle >= 0;
     Module.cbLastPythonError = {
         type: UTF8ToString(type),
         message: UTF8ToString(message),
@@ -26,6 +37,12 @@ EM_JS(void, cb_js_report_python_error, (const char *type, const char *message, c
         traceback: UTF8ToString(traceback),
     };
     if (is_exit) Module.cbLastPythonError.exitCode = exit_code;
+});
+
+/* The serial number of the PythonError just caught, if it came from this instance. */
+EM_JS(int, cb_js_last_error_serial, (void), {
+    const e = Module.cbLastJsError;
+    return (e && typeof e === 'object' && e.cbModule === Module && e.cbSerial) || 0;
 });
 
 /* Fields of the JS error just caught, as malloc'd UTF-8 (caller frees). */
@@ -75,6 +92,14 @@ cb_err_js_field(int which)
 int
 cb_err_raise_from_js(void)
 {
+    int serial = cb_js_last_error_serial();
+    if (serial != 0 && serial == cb_err_serial) {
+        PyObject *last = PySys_GetObject("last_exc");   /* borrowed */
+        if (last != NULL && PyExceptionInstance_Check(last)) {
+            PyErr_SetRaisedException(Py_NewRef(last));
+            return -1;
+        }
+    }
     PyObject *name = cb_err_js_field(0);
     PyObject *message = cb_err_js_field(1);
     PyObject *stack = cb_err_js_field(2);
@@ -92,6 +117,12 @@ cb_err_raise_from_js(void)
     if (exc == NULL || PyObject_SetAttrString(exc, "error_data", data) < 0) {
         goto done;
     }
+    PyObject *original = cb_jsv_new(cb_jsv_hold_error(), -1);
+    if (original == NULL || PyObject_SetAttrString(exc, "js_error", original) < 0) {
+        Py_XDECREF(original);
+        goto done;
+    }
+    Py_DECREF(original);
     Py_SETREF(cb_err_last_js, Py_NewRef(data));
     PyErr_SetRaisedException(Py_NewRef(exc));
 done:
@@ -226,12 +257,22 @@ cb_err_report(void)
         return;
     }
     PySys_SetObject("last_exc", exc);
+    int serial = ++cb_err_serial;
+    int js_handle = -1;   /* a JavaScriptError goes back to JS as what was thrown */
+    if (PyErr_GivenExceptionMatches(exc, cb_err_JavaScriptError)) {
+        PyObject *original = PyObject_GetAttrString(exc, "js_error");
+        if (original != NULL && cb_jsv_check(original)) {
+            js_handle = cb_jsv_handle(original);
+        }
+        Py_XDECREF(original);
+        PyErr_Clear();
+    }
     int exit_code = 0;
     int is_exit = cb_err_is_exit(exc, &exit_code);
     PyObject *info = cb_err_info(exc);
     if (info == NULL) {
         PyErr_Clear();
-        cb_js_report_python_error(_PyType_Name(Py_TYPE(exc)), "", NULL, -1, "", is_exit, exit_code);
+        cb_js_report_python_error(_PyType_Name(Py_TYPE(exc)), "", NULL, -1, "", is_exit, exit_code, serial, js_handle);
         Py_DECREF(exc);
         return;
     }
@@ -243,7 +284,7 @@ cb_err_report(void)
     long line = line_obj != Py_None ? PyLong_AsLong(line_obj) : -1;
     cb_js_report_python_error(_PyType_Name(Py_TYPE(exc)), PyBytes_AS_STRING(message),
                               filename ? PyBytes_AS_STRING(filename) : NULL, (int)line,
-                              PyBytes_AS_STRING(traceback), is_exit, exit_code);
+                              PyBytes_AS_STRING(traceback), is_exit, exit_code, serial, js_handle);
     Py_XDECREF(message);
     Py_XDECREF(traceback);
     Py_XDECREF(filename);

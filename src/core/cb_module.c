@@ -15,6 +15,7 @@ EM_JS(int, cb_js_run, (const char *source, size_t length), {
         (0, eval)(UTF8ToString(source, length));
         return 0;
     } catch (e) {
+        if (Module.cbCrashed) throw e;   /* the runtime is already lost: unwind to the API */
         Module.cbLastJsError = e;
         return -1;
     }
@@ -74,7 +75,7 @@ cb_mod_init(void)
     if (m == NULL) {
         return NULL;
     }
-    if (cb_err_init(m) < 0 || PyModule_AddStringConstant(m, "version", COLDBREW_VERSION) < 0) {
+    if (cb_err_init(m) < 0 || cb_jsv_init(m) < 0 || PyModule_AddStringConstant(m, "version", COLDBREW_VERSION) < 0) {
         Py_DECREF(m);
         return NULL;
     }

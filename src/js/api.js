@@ -2,9 +2,10 @@
  *
  * This file is assembled (build/assemble_js.py) after Emscripten's factory
  * `createColdbrewModule` and before a CommonJS / classic-script or an ES-module
- * epilogue. It owns the API surface, the loader (wasm + stdlib zip), the
- * standard-stream devices and the file-system helpers. Anything that touches
- * Python objects is a call into the C core (cb_rt_* exports).
+ * epilogue, after src/js/bridge.js. It owns the API surface, the loader (wasm +
+ * stdlib zip), the standard-stream devices and the file-system helpers.
+ * Anything that touches Python objects is a call into the C core (cb_rt_* and,
+ * through the bridge, cb_py_* exports).
  *
  * Expects from the prelude: cbScriptBase (URL or directory of this file, or null);
  * from build/assemble_js.py: CB_EXAMPLES (file name -> text of src/examples/*.py).
@@ -153,13 +154,17 @@ function createColdbrew() {
   let crashReason = null;
   let hideWarnings = false;
   let lastException = null;
-  let busy = false;
+  let depth = 0;              // nesting of calls into Python (JS -> Python -> JS -> Python ...)
+  let failing = null;        // the error fail() is throwing, so enter() passes it through
+  let bridge = null;
   let stdoutSink = null, stderrSink = null;
   let stdinPending = new Uint8Array(0);
   let loadOptions = {};     // asyncYieldRate, transformVariableCasing: read by the async and bridge subsystems
   let generation = 0;        // bumped by unload(), so a load() still in flight is dropped
 
   api.PythonError = PythonError;
+  api.PythonKeywords = PythonKeywords;
+  api.PythonVariable = PythonVariable;
   api.onStandardOut = (line) => console.log(line);
   api.onStandardErr = (line) => console.warn(line);
   api.onStandardInRead = null;
@@ -179,24 +184,28 @@ function createColdbrew() {
     throw new Error(`Coldbrew.${fn}(): Coldbrew is not loaded; call and await Coldbrew.load() first`);
   }
 
-  /* Calls into the wasm core. A JS exception escaping it (engine stack overflow,
-   * wasm trap) leaves the interpreter in an unknown state: mark it crashed. */
+  /* Calls into the wasm core; re-entrant (JS called from Python may call
+   * Python again). A JS exception escaping wasm (engine stack overflow, wasm
+   * trap) leaves the interpreter in an unknown state: mark it crashed. */
   function enter(fn, body) {
     requireLoaded(fn);
-    if (busy) throw new Error(`Coldbrew.${fn}(): Python is already running on this instance (called from inside a run?)`);
-    busy = true;
+    depth++;
     try {
       return body();
     } catch (e) {
-      if (e instanceof PythonError) throw e;
+      if (e === failing || e instanceof PythonError) throw e;
+      if (state === 'crashed') throw e;   // reported by a nested call already
       state = 'crashed';
+      Module.cbCrashed = true;
       crashReason = `${e && e.name}: ${e && e.message}`;
       throw new Error(`Coldbrew.${fn}(): the Python runtime crashed (${crashReason}); ` +
         'call Coldbrew.unload() and Coldbrew.load() to start a new one', { cause: e });
     } finally {
-      busy = false;
-      if (stdoutSink) stdoutSink.flush();
-      if (stderrSink) stderrSink.flush();
+      if (--depth === 0 && state === 'loaded') {
+        if (stdoutSink) stdoutSink.flush();
+        if (stderrSink) stderrSink.flush();
+        bridge.drainReleases();
+      }
     }
   }
 
@@ -217,12 +226,30 @@ function createColdbrew() {
     }
   }
 
-  function check(rc) {
-    if (rc === 0) return 0;
+  /* Throws the error the C core just reported: a PythonError, or, for a
+   * JavaScriptError that reached the top, the JS value originally thrown. */
+  function fail() {
     const info = Module.cbLastPythonError || { type: 'SystemError', message: 'unknown error', filename: null, line: null, traceback: '' };
     Module.cbLastPythonError = null;
     lastException = info;
-    throw new PythonError(info);
+    let err;
+    if (Module.cbLastPythonErrorHasJs) {
+      err = Module.cbLastPythonErrorJs;
+    } else {
+      err = new PythonError(info);
+      // lets the same exception pass back into Python as itself (cb_error.c)
+      Object.defineProperty(err, 'cbSerial', { value: Module.cbLastPythonErrorSerial });
+      Object.defineProperty(err, 'cbModule', { value: Module });
+    }
+    Module.cbLastPythonErrorJs = undefined;
+    Module.cbLastPythonErrorHasJs = false;
+    failing = err;
+    throw err;
+  }
+
+  function check(rc) {
+    if (rc === 0) return 0;
+    return fail();
   }
 
   function makeStdio() {
@@ -327,6 +354,14 @@ function createColdbrew() {
       });
       if (myGeneration !== generation) throw new Error('Coldbrew.load(): unload() was called while loading');
       Module = mod;
+      bridge = cbCreateBridge(Module, {
+        casing: opts.transformVariableCasing !== false,
+        requireLoaded,
+        enter,
+        fail,
+        depth: () => depth,
+      });
+      Module.cbBridge = bridge;
       makeFolders();
       Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
       makeStdio();
@@ -336,6 +371,7 @@ function createColdbrew() {
         throw new Error(`Coldbrew.load(): Python failed to start: ${info ? info.traceback : startupErrors.join('\n')}`);
       }
       Module._cb_rt_set_c_recursion_limit(cbCRecursionBudget());
+      Module._cb_py_set_casing(opts.transformVariableCasing !== false ? 1 : 0);
       state = 'loaded';
     })().catch((e) => {
       if (myGeneration === generation) {
@@ -349,6 +385,9 @@ function createColdbrew() {
 
   api.unload = function unload() {
     generation++;
+    if (bridge) bridge.kill();
+    bridge = null;
+    depth = 0;
     Module = null;
     state = 'unloaded';
     loading = null;
@@ -413,6 +452,31 @@ function createColdbrew() {
         }
       }
     });
+  };
+
+  /* ---- values and bridge variables (src/js/bridge.js) --------------------- */
+
+  api.getVariable = function getVariable(name) {
+    cbCheckString('getVariable', 'name', name);
+    requireLoaded('getVariable');
+    return bridge.lookup(name);
+  };
+
+  api.runFunction = function runFunction(name, ...args) {
+    cbCheckString('runFunction', 'name', name);
+    requireLoaded('runFunction');
+    return bridge.callNamed(name, args);
+  };
+
+  api.destroyAllVariables = function destroyAllVariables() {
+    requireLoaded('destroyAllVariables');
+    bridge.destroyAll();
+  };
+
+  /* For leak checks: Python objects JS holds, JS values Python holds. */
+  api.liveVariableCounts = function liveVariableCounts() {
+    requireLoaded('liveVariableCounts');
+    return bridge.counts();
   };
 
   api.getExceptionInfo = function getExceptionInfo() {

@@ -1,0 +1,776 @@
+/* Coldbrew bridge: values and bridge variables between JS and Python (JS half).
+ *
+ * Values cross as binary records (format: src/core/cb_value.c). This file
+ * writes records for JS values (CbEncoder), reads records written by C
+ * (reader functions in cbCreateBridge), keeps the handle table of JS values
+ * Python holds, and makes the Proxy that stands for a Python object in JS.
+ * Every Proxy trap is one call into a cb_py_* export of the C core; every
+ * operation Python does on a JS value arrives here as one jsOp() call from
+ * cb_jsvar.c. JS exceptions never unwind through wasm: jsOp catches them and
+ * C raises Coldbrew.JavaScriptError.
+ *
+ * Lifetime: a Proxy owns one reference to its Python object, given back on
+ * __destroy__(), destroyAllVariables(), or when the Proxy is garbage-collected
+ * (FinalizationRegistry). A JS value Python holds stays in the handle table
+ * until Python drops its JavaScriptVariable.
+ */
+
+const CB_T = {
+  UNDEF: 0, NONE: 1, FALSE: 2, TRUE: 3, INT: 4, FLOAT: 5, BIGINT: 6, STR16: 7, STR8: 8, BYTES: 9,
+  LIST: 10, DICT: 11, PYOBJ: 12, JSOBJ: 13, JSMETHOD: 14, STOP: 15,
+};
+const CB_F_CALLABLE = 1, CB_F_ITERABLE = 4;
+const CB_R_ERROR = -1, CB_R_UNSUPPORTED = -2, CB_R_MISSING = -3;
+const CB_MAX_DEPTH = 200;
+const CB_STOP = Symbol('coldbrew.stop');
+const CB_PY_STATE = Symbol('coldbrew.pythonVariable');
+const CB_INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const CB_INDEX_KEY = /^(0|[1-9][0-9]{0,8})$/;
+const CB_JS_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+
+/** Keyword arguments for a Python call: f(1, Coldbrew.PythonKeywords({y: 2})). Works with or without `new`. */
+function PythonKeywords(keywords) {
+  if (!(this instanceof PythonKeywords)) return new PythonKeywords(keywords);
+  if (keywords === null || typeof keywords !== 'object') {
+    throw new TypeError('Coldbrew.PythonKeywords(): expects an object of keyword names to values');
+  }
+  this.keywords = keywords;
+}
+
+/* snake_case <-> camelCase, as transformVariableCasing does it. */
+function cbToCamel(name) {
+  if (name.charCodeAt(0) === 95 || name.indexOf('_') < 0) return name;
+  return name.replace(/_([^_])/g, (m, c) => c.toUpperCase());
+}
+function cbToSnake(name) {
+  if (name.charCodeAt(0) === 95 || !/[A-Z]/.test(name.slice(1))) return name;
+  return name.replace(/([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])/g, (m, a, b, c, d) => (a ? `${a}_${b}` : `${c}_${d}`))
+    .toLowerCase();
+}
+
+/* Writes value records into a growable buffer, then copies them into wasm memory. */
+class CbEncoder {
+  constructor() {
+    this.grow(4096);
+    this.pos = 0;
+    this.busy = false;
+  }
+  grow(size) {
+    const old = this.u8;
+    const buf = new ArrayBuffer(size);
+    this.u8 = new Uint8Array(buf);
+    this.u16 = new Uint16Array(buf);
+    this.i32 = new Int32Array(buf);
+    this.f64 = new Float64Array(buf);
+    if (old) this.u8.set(old);
+  }
+  reserve(n) {
+    const need = this.pos + n + 16;
+    if (need > this.u8.length) {
+      let size = this.u8.length * 2;
+      while (size < need) size *= 2;
+      this.grow(size);
+    }
+  }
+  word(w) {
+    this.reserve(4);
+    this.i32[this.pos >> 2] = w;
+    this.pos += 4;
+  }
+  pad() {
+    while (this.pos & 3) this.u8[this.pos++] = 0;
+  }
+  number(v) {
+    if ((v | 0) === v && !Object.is(v, -0)) {
+      this.reserve(8);
+      this.i32[this.pos >> 2] = CB_T.INT;
+      this.i32[(this.pos >> 2) + 1] = v;
+      this.pos += 8;
+      return;
+    }
+    this.reserve(16);
+    this.i32[this.pos >> 2] = CB_T.FLOAT;
+    this.pos += 4;
+    if (this.pos & 7) this.pos += 4;
+    this.f64[this.pos >> 3] = v;
+    this.pos += 8;
+  }
+  string(s) {
+    const n = s.length;
+    this.reserve(2 * n + 8);
+    this.i32[this.pos >> 2] = CB_T.STR16;
+    this.i32[(this.pos >> 2) + 1] = 2 * n;
+    const base = (this.pos + 8) >> 1;
+    const u16 = this.u16;
+    for (let i = 0; i < n; i++) u16[base + i] = s.charCodeAt(i);
+    this.pos += 8 + 2 * n;
+    this.pad();
+  }
+  bigint(v) {
+    const negative = v < 0n;
+    let m = negative ? -v : v;
+    const words = [];
+    while (m > 0n) {
+      words.push(Number(m & 0xffffffffn));
+      m >>= 32n;
+    }
+    this.word(CB_T.BIGINT);
+    this.word(negative ? 1 : 0);
+    this.word(words.length * 4);
+    for (const w of words) this.word(w | 0);
+  }
+  bytes(b) {
+    this.reserve(b.length + 8);
+    this.word(CB_T.BYTES);
+    this.word(b.length);
+    this.u8.set(b, this.pos);
+    this.pos += b.length;
+    this.pad();
+  }
+}
+
+function cbCreateBridge(Module, runtime) {
+  const casing = runtime.casing;
+  const handles = [];
+  const freeHandles = [];
+  let liveJs = 0;
+  let dead = false;
+  const liveStates = new Set();
+  const pyStates = new WeakMap();   // Proxy -> its state
+  const classCache = new WeakMap();
+  const hashIds = new WeakMap();
+  let nextHashId = 1;
+  let pendingResult = null;
+  const releaseQueue = [];
+  const registry = new FinalizationRegistry((st) => {
+    if (st.destroyed || dead) return;
+    st.destroyed = true;
+    liveStates.delete(st);
+    if (runtime.depth() > 0) releaseQueue.push(st.ptr);
+    else Module._cb_py_release(st.ptr);
+  });
+  let enc = new CbEncoder();
+
+  /* ---- the JS handle table ---- */
+  function hold(v) {
+    const h = freeHandles.length ? freeHandles.pop() : handles.length;
+    handles[h] = v;
+    liveJs++;
+    return h;
+  }
+  function releaseHandle(h) {
+    handles[h] = undefined;
+    freeHandles.push(h);
+    liveJs--;
+  }
+
+  /* ---- JS value -> records ---- */
+  function isPlainObject(v) {
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+  }
+  /* Returns false when v (or something inside it) must cross as a bridge variable. */
+  function putPlain(e, v, path) {
+    switch (typeof v) {
+      case 'undefined': e.word(CB_T.UNDEF); return true;
+      case 'boolean': e.word(v ? CB_T.TRUE : CB_T.FALSE); return true;
+      case 'number': e.number(v); return true;
+      case 'string': e.string(v); return true;
+      case 'bigint': e.bigint(v); return true;
+      case 'function': {
+        const st = pyStates.get(v);
+        if (!st) return false;
+        putPython(e, st);
+        return true;
+      }
+      case 'object': {
+        if (v === null) { e.word(CB_T.NONE); return true; }
+        const st = pyStates.get(v);
+        if (st) { putPython(e, st); return true; }
+        if (v instanceof Uint8Array && Object.getPrototypeOf(v) === Uint8Array.prototype) { e.bytes(v); return true; }
+        const isArray = Array.isArray(v) && Object.getPrototypeOf(v) === Array.prototype;
+        if (!isArray && !isPlainObject(v)) return false;
+        if (path.length >= CB_MAX_DEPTH || path.includes(v)) return false;
+        path.push(v);
+        if (isArray) {
+          e.word(CB_T.LIST);
+          e.word(v.length);
+          for (let i = 0; i < v.length; i++) if (!putPlain(e, v[i], path)) return false;
+        } else {
+          const keys = Object.keys(v);
+          e.word(CB_T.DICT);
+          e.word(keys.length);
+          for (const k of keys) {
+            e.string(k);
+            if (!putPlain(e, v[k], path)) return false;
+          }
+        }
+        path.pop();
+        return true;
+      }
+      default: return false;   // symbol
+    }
+  }
+  function putPython(e, st) {
+    if (st.bridge !== bridge) throw new Error('Coldbrew: this Python variable belongs to another Coldbrew instance (or one that was unloaded)');
+    if (st.destroyed) throw destroyedError(st);
+    e.word(CB_T.PYOBJ);
+    e.word(st.ptr);
+    e.word(0);
+  }
+  /* A top-level value: copied when plain, otherwise a handle. */
+  function put(e, v) {
+    const start = e.pos;
+    if (typeof v === 'number') { e.number(v); return; }
+    if (typeof v === 'string') { e.string(v); return; }
+    if (putPlain(e, v, [])) return;
+    e.pos = start;
+    e.word(CB_T.JSOBJ);
+    e.word(hold(v));
+  }
+  function putKey(e, key) {
+    if (CB_INDEX_KEY.test(key)) e.number(Number(key));
+    else e.string(key);
+  }
+
+  /* ---- records -> JS values (reading wasm memory written by C) ---- */
+  let rp = 0, m8, m16, m32, mf64, membuf = null;
+  function views() {
+    const b = Module.HEAPU8.buffer;
+    if (b !== membuf) {
+      membuf = b;
+      m8 = new Uint8Array(b);
+      m16 = new Uint16Array(b);
+      m32 = new Int32Array(b);
+      mf64 = new Float64Array(b);
+    }
+  }
+  function chars(view, start, end) {
+    let s = '';
+    for (let i = start; i < end; i += 8192) {
+      s += String.fromCharCode.apply(null, view.subarray(i, Math.min(end, i + 8192)));
+    }
+    return s;
+  }
+  function read() {
+    const tag = m32[rp >> 2];
+    rp += 4;
+    switch (tag) {
+      case CB_T.UNDEF: return undefined;
+      case CB_T.NONE: return null;
+      case CB_T.FALSE: return false;
+      case CB_T.TRUE: return true;
+      case CB_T.INT: rp += 4; return m32[(rp - 4) >> 2];
+      case CB_T.FLOAT: {
+        if (rp & 7) rp += 4;
+        rp += 8;
+        return mf64[(rp - 8) >> 3];
+      }
+      case CB_T.BIGINT: {
+        const negative = m32[rp >> 2], n = m32[(rp >> 2) + 1];
+        rp += 8;
+        let v = 0n;
+        for (let i = ((n + 3) >> 2) - 1; i >= 0; i--) v = (v << 32n) | BigInt(m32[(rp >> 2) + i] >>> 0);
+        rp += (n + 3) & ~3;
+        return negative ? -v : v;
+      }
+      case CB_T.STR16: case CB_T.STR8: {
+        const n = m32[rp >> 2];
+        rp += 4;
+        const s = tag === CB_T.STR8 ? chars(m8, rp, rp + n) : chars(m16, rp >> 1, (rp + n) >> 1);
+        rp += (n + 3) & ~3;
+        return s;
+      }
+      case CB_T.BYTES: {
+        const n = m32[rp >> 2];
+        rp += 4;
+        const b = m8.slice(rp, rp + n);
+        rp += (n + 3) & ~3;
+        return b;
+      }
+      case CB_T.LIST: {
+        const n = m32[rp >> 2];
+        rp += 4;
+        const a = new Array(n);
+        for (let i = 0; i < n; i++) a[i] = read();
+        return a;
+      }
+      case CB_T.DICT: {
+        const n = m32[rp >> 2];
+        rp += 4;
+        const o = {};
+        for (let i = 0; i < n; i++) {
+          const k = read();
+          const v = read();
+          if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+          else o[k] = v;
+        }
+        return o;
+      }
+      case CB_T.PYOBJ: {
+        const ptr = m32[rp >> 2] >>> 0, flags = m32[(rp >> 2) + 1];
+        rp += 8;
+        return wrapPython(ptr, flags);
+      }
+      case CB_T.JSOBJ: rp += 4; return handles[m32[(rp - 4) >> 2]];
+      case CB_T.JSMETHOD: {
+        const fn = handles[m32[rp >> 2]], self = handles[m32[(rp >> 2) + 1]];
+        rp += 8;
+        return fn.bind(self);
+      }
+      case CB_T.STOP: return CB_STOP;
+      default: throw new Error(`Coldbrew: bad value record (tag ${tag})`);
+    }
+  }
+  function readAt(ptr) {
+    views();
+    rp = ptr;
+    return read();
+  }
+
+  /* ---- calls into C ---- */
+  /* Encodes operands with build(e), copies them to the wasm stack and calls
+   * cfn(ptr, args, a, b). Returns the decoded result record. */
+  function callC(name, cfn, ptr, build, a, b) {
+    runtime.requireLoaded(name);
+    const e = enc.busy ? new CbEncoder() : enc;
+    e.busy = true;
+    e.pos = 0;
+    try {
+      build(e);
+    } finally {
+      e.busy = false;
+    }
+    const len = e.pos;
+    return runtime.enter(name, () => {
+      const sp = Module.stackSave();
+      const big = len > 65536;
+      const args = big ? Module._malloc(len) : Module.stackAlloc(len);
+      try {
+        Module.HEAPU8.set(e.u8.subarray(0, len), args);
+        const r = cfn(ptr, args, a, b) >>> 0;
+        if (r === 0) runtime.fail();
+        return readAt(r);
+      } finally {
+        if (big) Module._free(args);
+        Module.stackRestore(sp);
+      }
+    });
+  }
+  function callResult(name, cfn, ptr, a) {
+    return runtime.enter(name, () => {
+      const r = cfn(ptr, a) >>> 0;
+      if (r === 0) runtime.fail();
+      return readAt(r);
+    });
+  }
+
+  /* ---- Python objects seen from JS ---- */
+  function destroyedError(st) {
+    return new Error(`Coldbrew: this Python variable (${st.typeName || 'object'}) was destroyed with __destroy__() or destroyAllVariables(); it can no longer be used`);
+  }
+  function live(st) {
+    if (dead) throw new Error('Coldbrew: this Python variable belongs to a Coldbrew instance that was unloaded');
+    if (st.destroyed) throw destroyedError(st);
+    return st;
+  }
+  function destroy(st) {
+    if (st.destroyed || dead) return;
+    st.destroyed = true;
+    liveStates.delete(st);
+    registry.unregister(st);
+    Module._cb_py_release(st.ptr);
+  }
+  function pyGet(st, key) {
+    return callC('getVariable', Module._cb_py_get, live(st).ptr, (e) => putKey(e, key));
+  }
+  function pyCall(st, args, construct) {
+    live(st);
+    let n = args.length;
+    const kw = n > 0 && args[n - 1] instanceof PythonKeywords ? args[--n] : null;
+    return callC(construct ? 'new' : 'call', construct ? Module._cb_py_construct : Module._cb_py_call, st.ptr, (e) => {
+      if (kw) put(e, kw.keywords);
+      for (let i = 0; i < n; i++) put(e, args[i]);
+    }, n, kw ? 1 : 0);
+  }
+  function pyStr(st, repr) {
+    return callResult('toString', Module._cb_py_str, live(st).ptr, repr ? 1 : 0);
+  }
+  function pyType(st) {
+    if (!st.typeName) st.typeName = callResult('__type__', Module._cb_py_type, live(st).ptr, 0);
+    return st.typeName;
+  }
+  function* pyIterate(st) {
+    live(st);
+    const it = runtime.enter('iterate', () => {
+      const p = Module._cb_py_iter(st.ptr) >>> 0;
+      if (p === 0) runtime.fail();
+      return p;
+    });
+    try {
+      for (;;) {
+        const v = callResult('iterate', Module._cb_py_next, it, 0);
+        if (v === CB_STOP) return;
+        yield v;
+      }
+    } finally {
+      if (!dead) Module._cb_py_decref(it);
+    }
+  }
+  function inspectPython() {
+    const st = this[CB_PY_STATE];
+    if (!st || st.destroyed || dead) return '[PythonVariable (destroyed)]';
+    return `[PythonVariable ${pyType(st)}: ${pyStr(st, true)}]`;
+  }
+
+  const handler = {
+    get(target, key) {
+      const st = target[CB_PY_STATE];
+      if (typeof key === 'symbol') {
+        if (key === CB_PY_STATE) return st;
+        if (key === Symbol.iterator) return (st.flags & CB_F_ITERABLE) ? () => pyIterate(st) : undefined;
+        if (key === Symbol.toPrimitive) return (hint) => (hint === 'number' ? Number(pyStr(st, false)) : pyStr(st, false));
+        if (key === Symbol.toStringTag) return 'PythonVariable';
+        if (key === CB_INSPECT) return inspectPython;
+        return undefined;
+      }
+      switch (key) {
+        case '__destroyed__': return st.destroyed;
+        case '__destroy__': return () => destroy(st);
+        case '__type__': return pyType(st);
+        case '__inspect__': return () => callResult('__inspect__', Module._cb_py_dir, live(st).ptr, 0);
+        case 'toString': return () => pyStr(st, false);
+        case 'toJSON': return () => callResult('toJSON', Module._cb_py_to_json, live(st).ptr, 0);
+        case 'then': return undefined;   // a Python variable is not a thenable
+        default: return pyGet(st, key);
+      }
+    },
+    set(target, key, value) {
+      if (typeof key === 'symbol') return false;
+      const st = live(target[CB_PY_STATE]);
+      callC('set', Module._cb_py_set, st.ptr, (e) => { putKey(e, key); put(e, value); });
+      return true;
+    },
+    deleteProperty(target, key) {
+      if (typeof key === 'symbol') return false;
+      const st = live(target[CB_PY_STATE]);
+      callC('delete', Module._cb_py_delete, st.ptr, (e) => putKey(e, key));
+      return true;
+    },
+    has(target, key) {
+      if (typeof key === 'symbol') return key === Symbol.iterator && (target[CB_PY_STATE].flags & CB_F_ITERABLE) !== 0;
+      const st = live(target[CB_PY_STATE]);
+      return callC('has', Module._cb_py_has, st.ptr, (e) => putKey(e, key));
+    },
+    apply(target, thisArg, args) {
+      return pyCall(target[CB_PY_STATE], args, false);
+    },
+    construct(target, args) {
+      return pyCall(target[CB_PY_STATE], args, true);
+    },
+    ownKeys(target) {
+      const st = live(target[CB_PY_STATE]);
+      const names = callResult('keys', Module._cb_py_dir, st.ptr, 0);
+      if (typeof target === 'function') names.push('prototype');
+      return names;
+    },
+    getOwnPropertyDescriptor(target, key) {
+      if (key === 'prototype' && typeof target === 'function') return Reflect.getOwnPropertyDescriptor(target, key);
+      if (typeof key === 'symbol') return undefined;
+      const st = live(target[CB_PY_STATE]);
+      const value = pyGet(st, key);
+      if (value === undefined) return undefined;
+      return { value, writable: true, enumerable: true, configurable: true };
+    },
+    defineProperty() {
+      return false;
+    },
+  };
+  const objectTargetProto = Object.create(null);
+  objectTargetProto[CB_INSPECT] = inspectPython;
+
+  function wrapPython(ptr, flags) {
+    const st = { ptr, flags, destroyed: false, bridge, typeName: null };
+    let target;
+    if (flags & CB_F_CALLABLE) {
+      target = function PythonVariable() {};
+      target[CB_INSPECT] = inspectPython;
+    } else {
+      target = Object.create(objectTargetProto);
+    }
+    target[CB_PY_STATE] = st;
+    const proxy = new Proxy(target, handler);
+    pyStates.set(proxy, st);
+    liveStates.add(st);
+    registry.register(proxy, st, st);
+    return proxy;
+  }
+
+  /* ---- JS values seen from Python: one entry point per operation ---- */
+  function resolveName(obj, name) {
+    const o = Object(obj);
+    if (name in o) return name;
+    if (!casing) return null;
+    const camel = cbToCamel(name);
+    if (camel !== name && camel in o) return camel;
+    if (name.indexOf('_') < 0) return null;
+    for (let p = o; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+      for (const k of Object.getOwnPropertyNames(p)) if (cbToSnake(k) === name) return k;
+    }
+    return null;
+  }
+  function isClass(fn) {
+    if (typeof fn !== 'function') return false;
+    let c = classCache.get(fn);
+    if (c === undefined) {
+      let src = '';
+      try { src = Function.prototype.toString.call(fn); } catch (e) { /* not a plain function */ }
+      c = /^class[\s{]/.test(src) || (fn.prototype !== undefined && fn.prototype !== null &&
+        Object.getOwnPropertyNames(fn.prototype).length > 1);
+      classCache.set(fn, c);
+    }
+    return c;
+  }
+  function typeName(v) {
+    if (v === null) return 'null';
+    if (typeof v !== 'object' && typeof v !== 'function') return typeof v;
+    if (typeof v === 'function') return 'Function';
+    const proto = Object.getPrototypeOf(v);
+    if (proto === null) return 'Object';
+    return (proto.constructor && proto.constructor.name) || 'Object';
+  }
+  function sizeOf(v) {
+    if (typeof v === 'string') return v.length;
+    if (v instanceof Map || v instanceof Set) return v.size;
+    if (typeof v === 'object' && v !== null && typeof v.length === 'number') return v.length;
+    return -1;
+  }
+  function methodResult(fn, self) {
+    return { method: fn, self };
+  }
+  const binops = [
+    (a, b) => a + b, (a, b) => a - b, (a, b) => a * b, (a, b) => a / b, (a, b) => a % b, (a, b) => a ** b,
+    (a, b) => a & b, (a, b) => a | b, (a, b) => a ^ b, (a, b) => a << b, (a, b) => a >> b,
+    (a, b) => a < b, (a, b) => a <= b, (a, b) => a === b, (a, b) => a !== b, (a, b) => a > b, (a, b) => a >= b,
+  ];
+  const unops = [(a) => -a, (a) => +a, (a) => ~a];
+
+  function jsOpBody(op, h, th) {
+    const obj = handles[h];
+    switch (op) {
+      case 1: {   // GET
+        const name = read();
+        const key = resolveName(obj, name);
+        if (key === null) return CB_R_MISSING;
+        const v = obj[key];
+        return typeof v === 'function' && !pyStates.has(v) ? methodResult(v, obj) : { value: v };
+      }
+      case 2: {   // SET
+        const name = read(), value = read();
+        const key = resolveName(obj, name) ?? (casing ? cbToCamel(name) : name);
+        obj[key] = value;
+        return { value: true };
+      }
+      case 3: {   // DEL
+        const name = read();
+        const key = resolveName(obj, name);
+        if (key !== null) delete obj[key];
+        return { value: true };
+      }
+      case 4: {   // CALL
+        const n = read();
+        const args = new Array(n);
+        for (let i = 0; i < n; i++) args[i] = read();
+        const nk = read();
+        if (nk > 0) {
+          const kw = {};
+          for (let i = 0; i < nk; i++) { const k = read(); kw[k] = read(); }
+          args.push(kw);
+        }
+        if (typeof obj !== 'function') throw new TypeError(`${typeName(obj)} is not a function`);
+        if (th < 0 && isClass(obj)) return { value: new obj(...args) };
+        return { value: Reflect.apply(obj, th >= 0 ? handles[th] : undefined, args) };
+      }
+      case 5: {   // LEN
+        const n = sizeOf(obj);
+        return n < 0 ? CB_R_UNSUPPORTED : { value: n };
+      }
+      case 6: {   // CONTAINS
+        const x = read();
+        if (Array.isArray(obj) || ArrayBuffer.isView(obj) || typeof obj === 'string') return { value: obj.includes(x) };
+        if (obj instanceof Map || obj instanceof Set || obj instanceof WeakMap || obj instanceof WeakSet) return { value: obj.has(x) };
+        if (typeof x === 'string' || typeof x === 'number' || typeof x === 'symbol') return { value: x in Object(obj) };
+        return { value: false };
+      }
+      case 7: {   // ITER
+        let it;
+        if (obj != null && typeof obj[Symbol.iterator] === 'function') it = obj[Symbol.iterator]();
+        else if (typeof obj === 'object' && obj !== null) it = Object.keys(obj)[Symbol.iterator]();
+        else return CB_R_UNSUPPORTED;
+        return { value: hold(it) };
+      }
+      case 8: {   // NEXT
+        const r = obj.next();
+        return r.done ? CB_R_MISSING : { value: r.value };
+      }
+      case 9: return { value: String(obj) };   // STR
+      case 10: {   // REPR
+        let detail;
+        if (typeof obj === 'function') detail = obj.name ? ` ${obj.name}` : ' (anonymous)';
+        else {
+          detail = String(obj);
+          detail = detail.length > 200 ? ` ${detail.slice(0, 200)}...` : ` ${detail}`;
+        }
+        return { value: `<JavaScriptVariable ${typeName(obj)}${detail}>` };
+      }
+      case 11: return { value: typeName(obj) };   // TYPE
+      case 12: {   // DIR
+        const names = new Set();
+        for (let p = Object(obj); p !== null && p !== Object.prototype && p !== Function.prototype; p = Object.getPrototypeOf(p)) {
+          for (const k of Object.getOwnPropertyNames(p)) if (k !== 'constructor') names.add(casing ? cbToSnake(k) : k);
+        }
+        return { value: [...names].sort() };
+      }
+      case 13: {   // BOOL
+        const n = typeof obj === 'function' ? -1 : sizeOf(obj);
+        return { value: n >= 0 ? n > 0 : !!obj };
+      }
+      case 14: {   // HASH
+        if ((typeof obj !== 'object' && typeof obj !== 'function') || obj === null) return { value: String(obj) };
+        let id = hashIds.get(obj);
+        if (id === undefined) hashIds.set(obj, (id = nextHashId++));
+        return { value: id };
+      }
+      case 15: {   // BINOP
+        const code = read(), a = read(), b = read();
+        return { value: binops[code](a, b) };
+      }
+      case 16: {   // GLOBAL
+        const name = read();
+        if (!CB_JS_PATH.test(name)) return { value: (0, eval)(name) };   // an expression, as Coldbrew.run() runs it
+        const parts = name.split('.');
+        let parent = globalThis, v;
+        for (let i = 0; i < parts.length; i++) {
+          const key = i === 0 ? (parts[0] in globalThis ? parts[0] : null) : resolveName(parent, parts[i]);
+          if (key === null) return CB_R_MISSING;
+          v = parent[key];
+          if (i < parts.length - 1) {
+            if (v === null || v === undefined) return CB_R_MISSING;
+            parent = v;
+          }
+        }
+        return parts.length > 1 && typeof v === 'function' && !pyStates.has(v) ? methodResult(v, parent) : { value: v };
+      }
+      case 17: {   // GETITEM
+        let key = read();
+        if (obj instanceof Map) return obj.has(key) ? { value: obj.get(key) } : CB_R_MISSING;
+        if (typeof key === 'number' && (Array.isArray(obj) || ArrayBuffer.isView(obj) || typeof obj === 'string')) {
+          if (key < 0) key += obj.length;
+          if (key < 0 || key >= obj.length) return CB_R_MISSING;
+          return { value: obj[key] };
+        }
+        if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'symbol') {
+          throw new TypeError('JavaScript property keys are strings, numbers or symbols');
+        }
+        if (!(key in Object(obj))) return CB_R_MISSING;
+        const v = obj[key];
+        return typeof v === 'function' && !pyStates.has(v) ? methodResult(v, obj) : { value: v };
+      }
+      case 18: {   // SETITEM
+        const key = read(), value = read();
+        if (obj instanceof Map) obj.set(key, value);
+        else obj[key] = value;
+        return { value: true };
+      }
+      case 19: {   // DELITEM
+        const key = read();
+        if (obj instanceof Map) obj.delete(key);
+        else delete obj[key];
+        return { value: true };
+      }
+      case 20: {   // UNARY
+        const code = read();
+        return { value: unops[code](obj) };
+      }
+      case 21: return { value: liveJs };   // LIVE
+      default: throw new Error(`Coldbrew: unknown bridge operation ${op}`);
+    }
+  }
+
+  /* Called by cb_jsvar.c: runs one operation, writes the result record into
+   * out (cap bytes) or keeps it for takeResult(). */
+  function jsOp(op, h, th, args, out, cap) {
+    let r;
+    try {
+      views();
+      rp = args;
+      r = jsOpBody(op, h, th);
+      if (typeof r === 'number') return r;
+      const e = enc.busy ? new CbEncoder() : enc;
+      e.pos = 0;
+      if (r.method !== undefined) {
+        e.word(CB_T.JSMETHOD);
+        e.word(hold(r.method));
+        e.word(hold(r.self));
+      } else {
+        put(e, r.value);
+      }
+      const len = e.pos;
+      if (len <= cap) Module.HEAPU8.set(e.u8.subarray(0, len), out);
+      else pendingResult = e.u8.slice(0, len);
+      return len;
+    } catch (err) {
+      if (Module.cbCrashed) throw err;   // the runtime is lost: unwind to the API call
+      Module.cbLastJsError = err;
+      return CB_R_ERROR;
+    }
+  }
+
+  const bridge = {
+    jsOp,
+    takeResult(out) {
+      Module.HEAPU8.set(pendingResult, out);
+      pendingResult = null;
+    },
+    releaseHandle,
+    handleValue: (h) => handles[h],
+    holdLastError: () => hold(Module.cbLastJsError),
+    isPythonVariable: (v) => pyStates.has(v),
+    /* Python's view of a value (getVariable / runFunction). */
+    lookup(name) {
+      return callC('getVariable', (p, args) => Module._cb_py_lookup(args), 0, (e) => e.string(name));
+    },
+    callNamed(name, args) {
+      let n = args.length;
+      const kw = n > 0 && args[n - 1] instanceof PythonKeywords ? args[--n] : null;
+      return callC('runFunction', (p, a, nargs, hasKw) => Module._cb_py_call_named(a, nargs, hasKw), 0, (e) => {
+        e.string(name);
+        if (kw) put(e, kw.keywords);
+        for (let i = 0; i < n; i++) put(e, args[i]);
+      }, n, kw ? 1 : 0);
+    },
+    destroyAll() {
+      for (const st of [...liveStates]) destroy(st);
+    },
+    counts() {
+      return { python: Module._cb_py_live_count(), javascript: liveJs };
+    },
+    drainReleases() {
+      while (releaseQueue.length) Module._cb_py_release(releaseQueue.pop());
+    },
+    kill() {
+      dead = true;
+      liveStates.clear();
+    },
+  };
+  return bridge;
+}
+
+const PythonVariable = {
+  /** Is v a Python object seen from JavaScript (a bridge variable)? */
+  isPythonVariable(v) {
+    if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return false;
+    const st = v[CB_PY_STATE];   // only a Python variable's Proxy answers this symbol
+    return st !== undefined && typeof st === 'object' && st !== null && 'ptr' in st;
+  },
+};
