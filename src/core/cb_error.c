@@ -196,6 +196,30 @@ cb_err_location(PyObject *exc, PyObject **filename, long *line)
     PyErr_Clear();
 }
 
+/* A traceback written without running Python code (no source lines, no
+ * chained exceptions): used when the stack is nearly used up, where the
+ * traceback module itself would overflow it. */
+static PyObject *
+cb_err_plain_traceback(PyObject *exc, PyObject *message)
+{
+    PyObject *text = PyUnicode_FromString("Traceback (most recent call last):\n");
+    PyObject *tb = PyException_GetTraceback(exc);
+    while (text != NULL && tb != NULL && tb != Py_None && PyTraceBack_Check(tb)) {
+        PyTracebackObject *t = (PyTracebackObject *)tb;
+        PyCodeObject *code = PyFrame_GetCode(t->tb_frame);
+        PyObject *line = PyUnicode_FromFormat("  File \"%U\", line %d, in %U\n", code->co_filename,
+                                              PyFrame_GetLineNumber(t->tb_frame), code->co_name);
+        Py_DECREF(code);
+        PyUnicode_AppendAndDel(&text, line);
+        PyObject *next = t->tb_next ? Py_NewRef((PyObject *)t->tb_next) : NULL;
+        Py_SETREF(tb, next);
+    }
+    Py_XDECREF(tb);
+    PyObject *last = PyUnicode_FromFormat("%s: %U\n", _PyType_Name(Py_TYPE(exc)), message);
+    PyUnicode_AppendAndDel(&text, last);
+    return text;
+}
+
 PyObject *
 cb_err_info(PyObject *exc)
 {
@@ -209,8 +233,13 @@ cb_err_info(PyObject *exc)
         PyErr_Clear();
         message = PyUnicode_FromString("<exception str() failed>");
     }
-    PyObject *tbmod = PyImport_ImportModule("traceback");
-    if (tbmod != NULL) {
+    /* Deep inside JS <-> Python recursion the stack may be nearly used up:
+     * the traceback module's Python code could then overflow it. */
+    int roomy = PyThreadState_Get()->c_recursion_remaining > 300 && cb_py_nesting() < 8;
+    PyObject *tbmod = roomy ? PyImport_ImportModule("traceback") : NULL;
+    if (tbmod == NULL) {
+        tb_text = cb_err_plain_traceback(exc, message);
+    } else {
         PyObject *lines = PyObject_CallMethod(tbmod, "format_exception", "O", exc);
         if (lines != NULL) {
             PyObject *empty = PyUnicode_FromString("");

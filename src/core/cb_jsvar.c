@@ -142,10 +142,18 @@ static PyObject *
 cb_jsv_op(int op, int32_t handle, int32_t this_handle, int *status)
 {
     _Alignas(8) char small[1024];
+    /* A call into JS and back costs about two units of CPython's C recursion
+     * budget in engine stack (JS frames included), so a JS <-> Python
+     * recursion ends in RecursionError before the engine's stack runs out. */
     if (Py_EnterRecursiveCall(" while calling into JavaScript")) {
         return NULL;
     }
+    if (Py_EnterRecursiveCall(" while calling into JavaScript")) {
+        Py_LeaveRecursiveCall();
+        return NULL;
+    }
     int n = cb_js_op(op, handle, this_handle, cb_val_result(), small, (int)sizeof small);
+    Py_LeaveRecursiveCall();
     Py_LeaveRecursiveCall();
     if (status) {
         *status = n;

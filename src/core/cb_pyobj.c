@@ -15,6 +15,13 @@
 #include "coldbrew.h"
 
 static int cb_py_casing_on = 1;
+static int cb_py_depth;   /* JS -> Python calls now running */
+
+int
+cb_py_nesting(void)
+{
+    return cb_py_depth;
+}
 
 int
 cb_py_casing(void)
@@ -350,7 +357,9 @@ cb_py_call_records(PyObject *o, const char *buf, int nargs, int has_kw)
             got++;
         }
     }
+    cb_py_depth++;
     result = PyObject_Vectorcall(o, args, (size_t)nargs, kwnames);
+    cb_py_depth--;
 done:
     for (int i = 0; i < got; i++) {
         Py_DECREF(args[i]);

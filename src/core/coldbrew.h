@@ -63,6 +63,7 @@ int32_t cb_jsv_handle(PyObject *o);          /* its handle, or -1 once destroyed
 /* cb_pyobj.c */
 PyObject *cb_py_snake_name(PyObject *name);  /* mostCommon -> most_common, or NULL if unchanged */
 int cb_py_casing(void);                      /* is transformVariableCasing on? */
+int cb_py_nesting(void);                     /* JS -> Python calls now running */
 
 /* utilities (cb_runtime.c) */
 PyObject *cb_rt_main_dict(void);            /* borrowed: __main__.__dict__ */

@@ -37,6 +37,24 @@ function PythonKeywords(keywords) {
   this.keywords = keywords;
 }
 
+/* Room on the engine's stack. A stack overflow inside wasm would unwind
+ * through C frames and lose the interpreter, so a JS -> Python call nested
+ * CB_PROBE_DEPTH or more calls deep first checks, in plain JS, that a good
+ * margin of stack is left, and otherwise fails as a RangeError that Python
+ * sees as a JavaScriptError. */
+const CB_PROBE_DEPTH = 16;
+const CB_PROBE_FRAMES = 1500;
+function cbProbe(n) {
+  return n === 0 ? 0 : 1 + cbProbe(n - 1);
+}
+function cbCheckStack() {
+  try {
+    cbProbe(CB_PROBE_FRAMES);
+  } catch (e) {
+    throw new RangeError('Coldbrew: JavaScript and Python call each other too deeply (the engine stack is nearly used up)');
+  }
+}
+
 /* snake_case <-> camelCase, as transformVariableCasing does it. */
 function cbToCamel(name) {
   if (name.charCodeAt(0) === 95 || name.indexOf('_') < 0) return name;
@@ -333,6 +351,7 @@ function cbCreateBridge(Module, runtime) {
    * cfn(ptr, args, a, b). Returns the decoded result record. */
   function callC(name, cfn, ptr, build, a, b) {
     runtime.requireLoaded(name);
+    if (runtime.depth() >= CB_PROBE_DEPTH) cbCheckStack();
     const e = enc.busy ? new CbEncoder() : enc;
     e.busy = true;
     e.pos = 0;
