@@ -42,7 +42,9 @@ EM_JS(void, cb_js_report_python_error, (const char *type, const char *message, c
 /* The serial number of the PythonError just caught, if it came from this instance. */
 EM_JS(int, cb_js_last_error_serial, (void), {
     const e = Module.cbLastJsError;
-    return (e && typeof e === 'object' && e.cbModule === Module && e.cbSerial) || 0;
+    const serial = (e && typeof e === 'object' && e.cbModule === Module && e.cbSerial) || 0;
+    if (serial) Module.cbLastJsError = undefined;
+    return serial;
 });
 
 /* Fields of the JS error just caught, as malloc'd UTF-8 (caller frees). */

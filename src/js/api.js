@@ -193,7 +193,10 @@ function createColdbrew() {
     try {
       return body();
     } catch (e) {
-      if (e === failing || e instanceof PythonError) throw e;
+      if (e === failing || e instanceof PythonError) {
+        failing = null;
+        throw e;
+      }
       if (state === 'crashed') throw e;   // reported by a nested call already
       state = 'crashed';
       Module.cbCrashed = true;
@@ -201,6 +204,7 @@ function createColdbrew() {
       throw new Error(`Coldbrew.${fn}(): the Python runtime crashed (${crashReason}); ` +
         'call Coldbrew.unload() and Coldbrew.load() to start a new one', { cause: e });
     } finally {
+      if (bridge) bridge.flushReleases();
       if (--depth === 0 && state === 'loaded') {
         if (stdoutSink) stdoutSink.flush();
         if (stderrSink) stderrSink.flush();

@@ -26,6 +26,7 @@ const CB_STOP = Symbol('coldbrew.stop');
 const CB_PY_STATE = Symbol('coldbrew.pythonVariable');
 const CB_INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const CB_INDEX_KEY = /^(0|[1-9][0-9]{0,8})$/;
+const CB_JS_KEYWORDS = new Set(['null', 'true', 'false', 'this', 'new', 'typeof', 'void', 'function', 'class']);
 const CB_JS_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
 /** Keyword arguments for a Python call: f(1, Coldbrew.PythonKeywords({y: 2})). Works with or without `new`. */
@@ -176,16 +177,35 @@ function cbCreateBridge(Module, runtime) {
     liveJs++;
     return h;
   }
+  /* C may drop a handle right after writing it into a result record (the
+   * value's last Python reference goes with the call), so slots are freed only
+   * once the record has been read: after each call into C returns. */
+  const deferredRelease = [];
   function releaseHandle(h) {
-    handles[h] = undefined;
-    freeHandles.push(h);
-    liveJs--;
+    deferredRelease.push(h);
+  }
+  function flushReleases() {
+    for (const h of deferredRelease) {
+      handles[h] = undefined;
+      freeHandles.push(h);
+      liveJs--;
+    }
+    deferredRelease.length = 0;
   }
 
   /* ---- JS value -> records ---- */
-  function isPlainObject(v) {
+  /* The keys of a JSON-like object (plain prototype, only enumerable data
+   * properties, no symbols), or null: namespaces such as Math, objects with
+   * getters and class instances stay live bridge variables. */
+  function plainKeys(v) {
     const proto = Object.getPrototypeOf(v);
-    return proto === Object.prototype || proto === null;
+    if (proto !== Object.prototype && proto !== null) return null;
+    const keys = Object.keys(v);
+    if (Object.getOwnPropertyNames(v).length !== keys.length || Object.getOwnPropertySymbols(v).length) return null;
+    for (const k of keys) {
+      if (!('value' in Object.getOwnPropertyDescriptor(v, k))) return null;
+    }
+    return keys;
   }
   /* Returns false when v (or something inside it) must cross as a bridge variable. */
   function putPlain(e, v, path) {
@@ -207,7 +227,8 @@ function cbCreateBridge(Module, runtime) {
         if (st) { putPython(e, st); return true; }
         if (v instanceof Uint8Array && Object.getPrototypeOf(v) === Uint8Array.prototype) { e.bytes(v); return true; }
         const isArray = Array.isArray(v) && Object.getPrototypeOf(v) === Array.prototype;
-        if (!isArray && !isPlainObject(v)) return false;
+        const keys = isArray ? null : plainKeys(v);
+        if (!isArray && keys === null) return false;
         if (path.length >= CB_MAX_DEPTH || path.includes(v)) return false;
         path.push(v);
         if (isArray) {
@@ -215,7 +236,6 @@ function cbCreateBridge(Module, runtime) {
           e.word(v.length);
           for (let i = 0; i < v.length; i++) if (!putPlain(e, v[i], path)) return false;
         } else {
-          const keys = Object.keys(v);
           e.word(CB_T.DICT);
           e.word(keys.length);
           for (const k of keys) {
@@ -369,7 +389,9 @@ function cbCreateBridge(Module, runtime) {
         Module.HEAPU8.set(e.u8.subarray(0, len), args);
         const r = cfn(ptr, args, a, b) >>> 0;
         if (r === 0) runtime.fail();
-        return readAt(r);
+        const v = readAt(r);
+        flushReleases();
+        return v;
       } finally {
         if (big) Module._free(args);
         Module.stackRestore(sp);
@@ -380,7 +402,9 @@ function cbCreateBridge(Module, runtime) {
     return runtime.enter(name, () => {
       const r = cfn(ptr, a) >>> 0;
       if (r === 0) runtime.fail();
-      return readAt(r);
+      const v = readAt(r);
+      flushReleases();
+      return v;
     });
   }
 
@@ -538,8 +562,11 @@ function cbCreateBridge(Module, runtime) {
     }
     return null;
   }
+  /* Called from Python, a JS class is constructed (Date(0) is new Date(0));
+   * a plain function is called. The built-in conversions stay calls. */
+  const conversions = new Set([String, Number, Boolean, Symbol, BigInt, Object]);
   function isClass(fn) {
-    if (typeof fn !== 'function') return false;
+    if (typeof fn !== 'function' || conversions.has(fn)) return false;
     let c = classCache.get(fn);
     if (c === undefined) {
       let src = '';
@@ -666,7 +693,9 @@ function cbCreateBridge(Module, runtime) {
       }
       case 16: {   // GLOBAL
         const name = read();
-        if (!CB_JS_PATH.test(name)) return { value: (0, eval)(name) };   // an expression, as Coldbrew.run() runs it
+        if (!CB_JS_PATH.test(name) || CB_JS_KEYWORDS.has(name.split('.')[0])) {
+          return { value: (0, eval)(name) };   // an expression, as Coldbrew.run() runs it
+        }
         const parts = name.split('.');
         let parent = globalThis, v;
         for (let i = 0; i < parts.length; i++) {
@@ -753,7 +782,11 @@ function cbCreateBridge(Module, runtime) {
     },
     releaseHandle,
     handleValue: (h) => handles[h],
-    holdLastError: () => hold(Module.cbLastJsError),
+    holdLastError() {
+      const h = hold(Module.cbLastJsError);
+      Module.cbLastJsError = undefined;   // Python holds it now
+      return h;
+    },
     isPythonVariable: (v) => pyStates.has(v),
     /* Python's view of a value (getVariable / runFunction). */
     lookup(name) {
@@ -771,7 +804,9 @@ function cbCreateBridge(Module, runtime) {
     destroyAll() {
       for (const st of [...liveStates]) destroy(st);
     },
+    flushReleases,
     counts() {
+      flushReleases();
       return { python: Module._cb_py_live_count(), javascript: liveJs };
     },
     drainReleases() {
