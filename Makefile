@@ -18,7 +18,7 @@ test:
 	@bash tests/run-all.sh
 
 bench: build
-	@for which in current system; do node_bin=$$(bash build/ensure-node.sh $$which) && "$$node_bin" bench/run.mjs; echo; done
+	@for which in current system; do node_bin=$$(bash build/ensure-node.sh $$which) && "$$node_bin" bench/run.mjs && "$$node_bin" bench/bridge.mjs; echo; done
 
 clean:
 	@bash build/build.sh clean

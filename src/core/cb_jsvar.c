@@ -286,16 +286,23 @@ cb_jsv_length(PyObject *self)
     return n;
 }
 
+/* An operation whose answer is true or false: 1, 0, or -1 with an exception. */
 static int
-cb_jsv_contains(PyObject *self, PyObject *item)
+cb_jsv_op_truth(PyObject *self, int op, int nargs, PyObject *arg)
 {
-    PyObject *r = cb_jsv_op_args((cb_jsv *)self, OP_CONTAINS, NULL, 1, item, NULL);
+    PyObject *r = cb_jsv_op_args((cb_jsv *)self, op, NULL, nargs, arg, NULL);
     if (r == NULL) {
         return -1;
     }
     int t = PyObject_IsTrue(r);
     Py_DECREF(r);
     return t;
+}
+
+static int
+cb_jsv_contains(PyObject *self, PyObject *item)
+{
+    return cb_jsv_op_truth(self, OP_CONTAINS, 1, item);
 }
 
 static PyObject *
@@ -398,16 +405,10 @@ cb_jsv_hash(PyObject *self)
 static int
 cb_jsv_bool(PyObject *self)
 {
-    PyObject *r = cb_jsv_op_args((cb_jsv *)self, OP_BOOL, NULL, 0, NULL, NULL);
-    if (r == NULL) {
-        return -1;
-    }
-    int t = PyObject_IsTrue(r);
-    Py_DECREF(r);
-    return t;
+    return cb_jsv_op_truth(self, OP_BOOL, 0, NULL);
 }
 
-/* Operators, by JS operator code (src/js/bridge.js CB_BINOPS). Either side
+/* Operators, by JS operator code (the `binops` table in src/js/bridge.js). Either side
  * may be the JavaScriptVariable (reflected operators). */
 static PyObject *
 cb_jsv_binop(PyObject *a, PyObject *b, int code)

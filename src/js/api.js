@@ -185,31 +185,46 @@ function createColdbrew() {
   }
 
   /* Calls into the wasm core; re-entrant (JS called from Python may call
-   * Python again). A JS exception escaping wasm (engine stack overflow, wasm
-   * trap) leaves the interpreter in an unknown state: mark it crashed. */
-  function enter(fn, body) {
+   * Python again). begin/end bracket every call (the bridge's hot path uses
+   * them directly); crash() sorts what escaped: a Python error being thrown
+   * on purpose passes through, anything else escaping wasm (engine stack
+   * overflow, wasm trap) leaves the interpreter in an unknown state, so the
+   * instance is marked crashed. */
+  function begin(fn) {
     requireLoaded(fn);
     depth++;
+  }
+
+  function end() {
+    if (bridge) bridge.flushReleases();
+    if (--depth === 0 && state === 'loaded') {
+      if (stdoutSink) stdoutSink.flush();
+      if (stderrSink) stderrSink.flush();
+      bridge.drainReleases();
+    }
+  }
+
+  function crash(fn, e) {
+    if (e === failing || e instanceof PythonError) {
+      failing = null;
+      return e;
+    }
+    if (state === 'crashed') return e;   // reported by a nested call already
+    state = 'crashed';
+    Module.cbCrashed = true;
+    crashReason = `${e && e.name}: ${e && e.message}`;
+    return new Error(`Coldbrew.${fn}(): the Python runtime crashed (${crashReason}); ` +
+      'call Coldbrew.unload() and Coldbrew.load() to start a new one', { cause: e });
+  }
+
+  function enter(fn, body) {
+    begin(fn);
     try {
       return body();
     } catch (e) {
-      if (e === failing || e instanceof PythonError) {
-        failing = null;
-        throw e;
-      }
-      if (state === 'crashed') throw e;   // reported by a nested call already
-      state = 'crashed';
-      Module.cbCrashed = true;
-      crashReason = `${e && e.name}: ${e && e.message}`;
-      throw new Error(`Coldbrew.${fn}(): the Python runtime crashed (${crashReason}); ` +
-        'call Coldbrew.unload() and Coldbrew.load() to start a new one', { cause: e });
+      throw crash(fn, e);
     } finally {
-      if (bridge) bridge.flushReleases();
-      if (--depth === 0 && state === 'loaded') {
-        if (stdoutSink) stdoutSink.flush();
-        if (stderrSink) stderrSink.flush();
-        bridge.drainReleases();
-      }
+      end();
     }
   }
 
@@ -230,9 +245,9 @@ function createColdbrew() {
     }
   }
 
-  /* Throws the error the C core just reported: a PythonError, or, for a
+  /* The error the C core just reported: a PythonError, or, for a
    * JavaScriptError that reached the top, the JS value originally thrown. */
-  function fail() {
+  function pythonError() {
     const info = Module.cbLastPythonError || { type: 'SystemError', message: 'unknown error', filename: null, line: null, traceback: '' };
     Module.cbLastPythonError = null;
     lastException = info;
@@ -247,8 +262,13 @@ function createColdbrew() {
     }
     Module.cbLastPythonErrorJs = undefined;
     Module.cbLastPythonErrorHasJs = false;
-    failing = err;
-    throw err;
+    return err;
+  }
+
+  /* Throws it from inside enter(), which lets it through. */
+  function fail() {
+    failing = pythonError();
+    throw failing;
   }
 
   function check(rc) {
@@ -361,8 +381,10 @@ function createColdbrew() {
       bridge = cbCreateBridge(Module, {
         casing: opts.transformVariableCasing !== false,
         requireLoaded,
-        enter,
-        fail,
+        begin,
+        end,
+        crash,
+        pythonError,
         depth: () => depth,
       });
       Module.cbBridge = bridge;

@@ -367,45 +367,65 @@ function cbCreateBridge(Module, runtime) {
   }
 
   /* ---- calls into C ---- */
-  /* Encodes operands with build(e), copies them to the wasm stack and calls
-   * cfn(ptr, args, a, b). Returns the decoded result record. */
-  function callC(name, cfn, ptr, build, a, b) {
-    runtime.requireLoaded(name);
-    if (runtime.depth() >= CB_PROBE_DEPTH) cbCheckStack();
+  /* The encoder for one call's operands (a fresh one if a user-defined Proxy
+   * runs code while an encoding is in progress). */
+  function encoder() {
     const e = enc.busy ? new CbEncoder() : enc;
     e.busy = true;
     e.pos = 0;
+    return e;
+  }
+  /* Copies the operands in e to the wasm stack, calls cfn(ptr, args, a, b)
+   * and returns the decoded result record. */
+  function callC(name, cfn, ptr, e, a, b) {
+    e.busy = false;
+    const len = e.pos;
+    runtime.begin(name);
+    let r, v;
+    const sp = Module.stackSave();
+    const big = len > 65536;
+    let args = 0;
+    try {
+      args = big ? Module._malloc(len) : Module.stackAlloc(len);
+      Module.HEAPU8.set(e.u8.subarray(0, len), args);
+      r = cfn(ptr, args, a, b) >>> 0;
+      if (r !== 0) v = readAt(r);
+    } catch (err) {
+      throw runtime.crash(name, err);
+    } finally {
+      if (big && args) Module._free(args);
+      Module.stackRestore(sp);
+      runtime.end();
+    }
+    if (r === 0) throw runtime.pythonError();
+    return v;
+  }
+  /* callC with the operands written by build(e). */
+  function callWith(name, cfn, ptr, build, a, b) {
+    runtime.requireLoaded(name);
+    if (runtime.depth() >= CB_PROBE_DEPTH) cbCheckStack();
+    const e = encoder();
     try {
       build(e);
-    } finally {
+    } catch (err) {
       e.busy = false;
+      throw err;
     }
-    const len = e.pos;
-    return runtime.enter(name, () => {
-      const sp = Module.stackSave();
-      const big = len > 65536;
-      const args = big ? Module._malloc(len) : Module.stackAlloc(len);
-      try {
-        Module.HEAPU8.set(e.u8.subarray(0, len), args);
-        const r = cfn(ptr, args, a, b) >>> 0;
-        if (r === 0) runtime.fail();
-        const v = readAt(r);
-        flushReleases();
-        return v;
-      } finally {
-        if (big) Module._free(args);
-        Module.stackRestore(sp);
-      }
-    });
+    return callC(name, cfn, ptr, e, a, b);
   }
   function callResult(name, cfn, ptr, a) {
-    return runtime.enter(name, () => {
-      const r = cfn(ptr, a) >>> 0;
-      if (r === 0) runtime.fail();
-      const v = readAt(r);
-      flushReleases();
-      return v;
-    });
+    runtime.begin(name);
+    let r, v;
+    try {
+      r = cfn(ptr, a) >>> 0;
+      if (r !== 0) v = readAt(r);
+    } catch (err) {
+      throw runtime.crash(name, err);
+    } finally {
+      runtime.end();
+    }
+    if (r === 0) throw runtime.pythonError();
+    return v;
   }
 
   /* ---- Python objects seen from JS ---- */
@@ -425,16 +445,25 @@ function cbCreateBridge(Module, runtime) {
     Module._cb_py_release(st.ptr);
   }
   function pyGet(st, key) {
-    return callC('getVariable', Module._cb_py_get, live(st).ptr, (e) => putKey(e, key));
+    return callWith('getVariable', Module._cb_py_get, live(st).ptr, (e) => putKey(e, key));
   }
+  /* The hot path (a JS -> Python call): no closures. */
   function pyCall(st, args, construct) {
+    const name = construct ? 'new' : 'call';
+    runtime.requireLoaded(name);
     live(st);
+    if (runtime.depth() >= CB_PROBE_DEPTH) cbCheckStack();
     let n = args.length;
     const kw = n > 0 && args[n - 1] instanceof PythonKeywords ? args[--n] : null;
-    return callC(construct ? 'new' : 'call', construct ? Module._cb_py_construct : Module._cb_py_call, st.ptr, (e) => {
+    const e = encoder();
+    try {
       if (kw) put(e, kw.keywords);
       for (let i = 0; i < n; i++) put(e, args[i]);
-    }, n, kw ? 1 : 0);
+    } catch (err) {
+      e.busy = false;
+      throw err;
+    }
+    return callC(name, construct ? Module._cb_py_construct : Module._cb_py_call, st.ptr, e, n, kw ? 1 : 0);
   }
   function pyStr(st, repr) {
     return callResult('toString', Module._cb_py_str, live(st).ptr, repr ? 1 : 0);
@@ -445,11 +474,16 @@ function cbCreateBridge(Module, runtime) {
   }
   function* pyIterate(st) {
     live(st);
-    const it = runtime.enter('iterate', () => {
-      const p = Module._cb_py_iter(st.ptr) >>> 0;
-      if (p === 0) runtime.fail();
-      return p;
-    });
+    runtime.begin('iterate');
+    let it;
+    try {
+      it = Module._cb_py_iter(st.ptr) >>> 0;
+    } catch (err) {
+      throw runtime.crash('iterate', err);
+    } finally {
+      runtime.end();
+    }
+    if (it === 0) throw runtime.pythonError();
     try {
       for (;;) {
         const v = callResult('iterate', Module._cb_py_next, it, 0);
@@ -491,19 +525,19 @@ function cbCreateBridge(Module, runtime) {
     set(target, key, value) {
       if (typeof key === 'symbol') return false;
       const st = live(target[CB_PY_STATE]);
-      callC('set', Module._cb_py_set, st.ptr, (e) => { putKey(e, key); put(e, value); });
+      callWith('set', Module._cb_py_set, st.ptr, (e) => { putKey(e, key); put(e, value); });
       return true;
     },
     deleteProperty(target, key) {
       if (typeof key === 'symbol') return false;
       const st = live(target[CB_PY_STATE]);
-      callC('delete', Module._cb_py_delete, st.ptr, (e) => putKey(e, key));
+      callWith('delete', Module._cb_py_delete, st.ptr, (e) => putKey(e, key));
       return true;
     },
     has(target, key) {
       if (typeof key === 'symbol') return key === Symbol.iterator && (target[CB_PY_STATE].flags & CB_F_ITERABLE) !== 0;
       const st = live(target[CB_PY_STATE]);
-      return callC('has', Module._cb_py_has, st.ptr, (e) => putKey(e, key));
+      return callWith('has', Module._cb_py_has, st.ptr, (e) => putKey(e, key));
     },
     apply(target, thisArg, args) {
       return pyCall(target[CB_PY_STATE], args, false);
@@ -790,12 +824,12 @@ function cbCreateBridge(Module, runtime) {
     isPythonVariable: (v) => pyStates.has(v),
     /* Python's view of a value (getVariable / runFunction). */
     lookup(name) {
-      return callC('getVariable', (p, args) => Module._cb_py_lookup(args), 0, (e) => e.string(name));
+      return callWith('getVariable', (p, args) => Module._cb_py_lookup(args), 0, (e) => e.string(name));
     },
     callNamed(name, args) {
       let n = args.length;
       const kw = n > 0 && args[n - 1] instanceof PythonKeywords ? args[--n] : null;
-      return callC('runFunction', (p, a, nargs, hasKw) => Module._cb_py_call_named(a, nargs, hasKw), 0, (e) => {
+      return callWith('runFunction', (p, a, nargs, hasKw) => Module._cb_py_call_named(a, nargs, hasKw), 0, (e) => {
         e.string(name);
         if (kw) put(e, kw.keywords);
         for (let i = 0; i < n; i++) put(e, args[i]);

@@ -38,6 +38,16 @@ function bt(name, body) {
   });
 }
 
+/* Runs body with the given JS globals defined, and removes them afterwards. */
+function withGlobals(globals, body) {
+  Object.assign(globalThis, globals);
+  try {
+    return body();
+  } finally {
+    for (const k of Object.keys(globals)) delete globalThis[k];
+  }
+}
+
 before(async () => {
   cb = await loadedInstance();
 });
@@ -341,10 +351,8 @@ del o, m, items
   });
   bt('iteration, len, in, bool, str, repr, dir, hash, equality', () => {
     class Thing { constructor() { this.alpha = 1; this.betaGamma = 2; } }
-    globalThis.cbSet = new Set([1, 2]);
-    globalThis.cbEmpty = new Set();
-    globalThis.cbObj2 = new Thing();
-    const out = py(cb, `
+    const globals = { cbSet: new Set([1, 2]), cbEmpty: new Set(), cbObj2: new Thing() };
+    const out = withGlobals(globals, () => py(cb, `
 s = Coldbrew.get_variable('cbSet')
 print(sorted(s), len(s), 1 in s, bool(s), bool(Coldbrew.get_variable('cbEmpty')))
 o = Coldbrew.get_variable('cbObj2')
@@ -353,17 +361,12 @@ print("beta_gamma" in dir(o), "beta_gamma" in o.__inspect__(), o.beta_gamma)
 o2 = Coldbrew.get_variable('cbObj2')
 print(o == o2, o is o2, hash(o) == hash(o2), o != s, len({o, o2}))
 del s, o, o2
-`);
+`));
     assert.equal(out, "[1, 2] 2 True True False\n['alpha', 'betaGamma'] [object Object] <JavaScriptVariable Thing [object Object]>\nTrue True 2\nTrue False True True 1");
-    delete globalThis.cbSet;
-    delete globalThis.cbEmpty;
-    delete globalThis.cbObj2;
   });
   bt('arithmetic and comparison operators', () => {
-    globalThis.cbNum = new Number(6);
-    globalThis.cbD1 = new Date(1000);
-    globalThis.cbD2 = new Date(2000);
-    const out = py(cb, `
+    const globals = { cbNum: new Number(6), cbD1: new Date(1000), cbD2: new Date(2000) };
+    const out = withGlobals(globals, () => py(cb, `
 n = Coldbrew.get_variable('cbNum')
 print(n + 1, n - 1, n * 2, n / 4, n % 4, n ** 2, 1 + n, 10 - n)
 print(n & 3, n | 1, n ^ 2, n << 1, n >> 1, -n, +n, ~n)
@@ -371,11 +374,8 @@ print(n < 7, n <= 6, n > 7, n >= 6)
 d1, d2 = Coldbrew.get_variable('cbD1'), Coldbrew.get_variable('cbD2')
 print(d2 - d1, d1 < d2, d1 == d1, d1 == d2)
 del n, d1, d2
-`);
+`));
     assert.equal(out, '7 5 12 1.5 2 36 7 4\n2 7 4 12 3 -6 6 -7\nTrue True False True\n1000 True True False');
-    delete globalThis.cbNum;
-    delete globalThis.cbD1;
-    delete globalThis.cbD2;
   });
   bt('a JS function passed to Python keeps working for as long as Python holds it', async () => {
     cb.run('t_saved = []\ndef t_keep(f):\n    t_saved.append(f)\ndef t_use(x):\n    return t_saved[0](x)');
