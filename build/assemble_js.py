@@ -11,12 +11,17 @@ ap.add_argument("--core", required=True)
 ap.add_argument("--api-dir", required=True)
 ap.add_argument("--examples-dir", required=True)
 ap.add_argument("--out-dir", required=True)
+ap.add_argument("--wasm", help="coldbrew.wasm (default: next to --core)")
+ap.add_argument("--stdlib", required=True, help="coldbrew-stdlib.zip")
 a = ap.parse_args()
 
 js = pathlib.Path(a.api_dir)
 core = pathlib.Path(a.core).read_text()
 examples = {p.name: p.read_text() for p in sorted(pathlib.Path(a.examples_dir).glob("*.py"))}
-body = ("const CB_EXAMPLES = " + json.dumps(examples, indent=0) + ";\n" + (js / "bridge.js").read_text()
+wasm = pathlib.Path(a.wasm) if a.wasm else pathlib.Path(a.core).with_name("coldbrew.wasm")
+sizes = {"coldbrew.wasm": wasm.stat().st_size, "coldbrew-stdlib.zip": pathlib.Path(a.stdlib).stat().st_size}
+body = ("const CB_EXAMPLES = " + json.dumps(examples, indent=0) + ";\n"
+        + "const CB_ASSET_SIZES = " + json.dumps(sizes) + ";   // bytes, for load() progress\n" + (js / "bridge.js").read_text()
         + (js / "api.js").read_text())
 out = pathlib.Path(a.out_dir)
 (out / "coldbrew.js").write_text(

@@ -31,7 +31,7 @@ if [ "$cmd" = clean ]; then
     fi
     rm -rf "$CB_CACHE"
     rm -rf "$repo/dist/coldbrew.wasm" "$repo/dist/coldbrew.js" "$repo/dist/coldbrew.mjs" \
-           "$repo/dist/coldbrew-stdlib.zip"
+           "$repo/dist/coldbrew-stdlib.zip" "$repo"/dist/*.br
     exit 0
 fi
 case "$cmd" in all|exec) ;; *) cb_die "usage" "" "unknown command '$cmd' (expected: all, exec CMD..., clean)";; esac
@@ -140,7 +140,7 @@ run_in_toolchain bash "$repo/build/inner.sh" all
 out="$(cat "$CB_CACHE/work/runtime-current")"
 mkdir -p "$repo/dist"
 for f in coldbrew.wasm coldbrew.js coldbrew.mjs coldbrew-stdlib.zip; do
-    cp "$CB_CACHE/work/$out/$f" "$repo/dist/$f"
+    cp "$CB_CACHE/work/$out/$f" "$CB_CACHE/work/$out/$f.br" "$repo/dist/"
 done
 mkdir -p "$repo/tests/out"
 cp "$CB_CACHE/work/$out/cpython-tests.zip" "$repo/tests/out/cpython-tests.zip"

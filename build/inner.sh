@@ -163,7 +163,8 @@ check_cpython_modules() {
 # ---- step 5: the packaged standard library ---------------------------------
 build_stdlib() {
     cb_step 5 "standard library zip (.pyc, tzdata)"
-    local key; key="$( { cpython_key; cat "$SRC/build/pack_stdlib.py" "$SRC"/cpython/lib-patches/*.patch; dpkg-query -W tzdata; } | cb_hash)"
+    local key; key="$( { cpython_key; cat "$SRC/build/pack_stdlib.py" "$SRC/build/precompress.mjs" "$SRC"/cpython/lib-patches/*.patch \
+        "$SRC"/src/py/_coldbrew/*.py; dpkg-query -W tzdata; } | cb_hash)"
     STDLIB="$WORK/stdlib-$key"
     if [ -f "$STDLIB/.ok" ]; then cb_say "cached: $STDLIB"; return; fi
     local log="$LOGS/stdlib.log"; : > "$log"
@@ -171,6 +172,7 @@ build_stdlib() {
     # Pure-Python stdlib fixes (cpython/lib-patches, paths relative to Lib/)
     # are applied to a copy, so they cost a re-pack, not a CPython rebuild.
     cp -r "$PYB/src/Lib" "$STDLIB/Lib"
+    cp -r "$SRC/src/py/_coldbrew" "$STDLIB/Lib/_coldbrew"   # Coldbrew's own Python helpers
     local p
     for p in "$SRC"/cpython/lib-patches/*.patch; do
         (cd "$STDLIB/Lib" && cb_run stdlib-patch "$log" patch -p1 -i "$p")
@@ -178,6 +180,7 @@ build_stdlib() {
     cb_run stdlib "$log" python3.13 "$SRC/build/pack_stdlib.py" --cpython "$PYB/src" --lib "$STDLIB/Lib" \
         --zoneinfo /usr/share/zoneinfo --out "$STDLIB/coldbrew-stdlib.zip" --tests-out "$STDLIB/cpython-tests.zip"
     rm -rf "$STDLIB/Lib"
+    cb_run stdlib "$log" node "$SRC/build/precompress.mjs" "$STDLIB/coldbrew-stdlib.zip"
     touch "$STDLIB/.ok"
     cb_say "  $(du -h "$STDLIB/coldbrew-stdlib.zip" | cut -f1) stdlib, $(du -h "$STDLIB/cpython-tests.zip" | cut -f1) test suite"
 }
@@ -187,7 +190,7 @@ LINK_OPT="${COLDBREW_LINK_OPT:--O2}"
 build_runtime() {
     cb_step 6 "Coldbrew runtime (C core + JS API, linked with emcc)"
     local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/*.js \
-        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/assemble_js.py" "$SRC/dist/package.json"; basename "$STDLIB"; } | cb_hash)"
+        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/assemble_js.py" "$SRC/build/precompress.mjs" "$SRC/dist/package.json"; basename "$STDLIB"; } | cb_hash)"
     RT="$WORK/runtime-$key"
     if [ -f "$RT/.ok" ]; then cb_say "cached: $RT"; echo "runtime-$key" > "$WORK/runtime-current"; return; fi
     local log="$LOGS/runtime.log"; : > "$log"
@@ -195,8 +198,10 @@ build_runtime() {
     cb_run runtime "$log" make -j"$JOBS" -f "$SRC/build/runtime.mk" SRC="$SRC" PYB="$PYB/src" OUT="$RT" \
         LINK_OPT="$LINK_OPT" LINK_LIBS="$(cat "$PYB/link-libs.txt")"
     cb_run runtime "$log" python3.13 "$SRC/build/assemble_js.py" --core "$RT/coldbrew-core.js" \
-        --api-dir "$SRC/src/js" --examples-dir "$SRC/src/examples" --out-dir "$RT"
-    cp "$STDLIB/coldbrew-stdlib.zip" "$RT/"
+        --api-dir "$SRC/src/js" --examples-dir "$SRC/src/examples" --out-dir "$RT" \
+        --stdlib "$STDLIB/coldbrew-stdlib.zip"
+    cb_run runtime "$log" node "$SRC/build/precompress.mjs" "$RT/coldbrew.wasm" "$RT/coldbrew.js" "$RT/coldbrew.mjs"
+    cp "$STDLIB/coldbrew-stdlib.zip" "$STDLIB/coldbrew-stdlib.zip.br" "$RT/"
     cp "$STDLIB/cpython-tests.zip" "$RT/"
     touch "$RT/.ok"
     echo "runtime-$key" > "$WORK/runtime-current"

@@ -35,11 +35,14 @@ def pyc_bytes(source: bytes, display_name: str) -> bytes:
     return bytes(data)
 
 
-def add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+def add(zf: zipfile.ZipFile, name: str, data: bytes, stored: bool = True) -> None:
+    """Stdlib entries are stored, not deflated: the zip is sent brotli-compressed
+    (build/precompress.mjs), which shrinks the whole archive far better than
+    per-file deflate (2.9 MB against 4.5 MB), and imports skip inflating."""
     info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
-    zf.writestr(info, data, compresslevel=9)
+    zf.writestr(info, data, compresslevel=None if stored else 9)
 
 
 def pack_stdlib(lib: pathlib.Path, sysconfigdata: pathlib.Path, zoneinfo: pathlib.Path, out: pathlib.Path):
@@ -92,7 +95,7 @@ def pack_tests(lib: pathlib.Path, out: pathlib.Path):
     with zipfile.ZipFile(out, "w") as zf:
         for path in sorted((lib / "test").rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                add(zf, path.relative_to(lib).as_posix(), path.read_bytes())
+                add(zf, path.relative_to(lib).as_posix(), path.read_bytes(), stored=False)
     print(f"{out}: {out.stat().st_size} bytes")
 
 

@@ -29,12 +29,16 @@ const CB_LOAD_OPTIONS = {
   fsOptions: (v) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'must be an object';
     for (const k of Object.keys(v)) {
-      if (k !== 'persistHome' && k !== 'persistTmp') return `has an unknown key '${k}' (known: persistHome, persistTmp)`;
+      if (k === 'storage') {
+        if (typeof v[k] !== 'string' || !v[k]) return '.storage must be a non-empty string';
+        continue;
+      }
+      if (k !== 'persistHome' && k !== 'persistTmp') return `has an unknown key '${k}' (known: persistHome, persistTmp, storage)`;
       if (typeof v[k] !== 'boolean') return `.${k} must be a boolean`;
-      if (v[k]) return `.${k} (browser storage persistence) is not available in this build yet`;
     }
     return null;
   },
+  onProgress: (v) => (typeof v === 'function' ? null : 'must be a function ({loaded, total}) => ...'),
   hideWarnings: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
   monitorFileUsage: (v) => (typeof v !== 'boolean' ? 'must be a boolean'
     : v ? 'is not available in this build yet' : null),
@@ -77,20 +81,62 @@ function cbAssetLocation(name) {
   return new URL(name, cbScriptBase).href;
 }
 
-async function cbReadAsset(name) {
-  const where = cbAssetLocation(name);
+/* Bytes of a URL or (in Node) a file path / file: URL; onBytes(n) is told of
+ * each piece as it arrives. */
+async function cbFetchBytes(fn, where, onBytes) {
   if (CB_IS_NODE && !/^https?:/.test(where)) {
     const fs = require('fs');
     const file = where.startsWith('file:') ? require('url').fileURLToPath(where) : where;
+    let data;
     try {
-      return new Uint8Array(await fs.promises.readFile(file));
+      data = new Uint8Array(await fs.promises.readFile(file));
     } catch (e) {
-      throw new Error(`Coldbrew.load(): cannot read ${file}: ${e.message}`);
+      throw new Error(`Coldbrew.${fn}(): cannot read ${file}: ${e.message}`);
     }
+    if (onBytes) onBytes(data.length);
+    return data;
   }
   const response = await fetch(where);
-  if (!response.ok) throw new Error(`Coldbrew.load(): fetching ${where} failed: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  if (!response.ok) throw new Error(`Coldbrew.${fn}(): fetching ${where} failed: HTTP ${response.status}`);
+  if (!onBytes || !response.body) {
+    const data = new Uint8Array(await response.arrayBuffer());
+    if (onBytes) onBytes(data.length);
+    return data;
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    n += value.length;
+    onBytes(value.length);
+  }
+  const data = new Uint8Array(n);
+  n = 0;
+  for (const c of chunks) { data.set(c, n); n += c.length; }
+  return data;
+}
+
+/* Instantiates coldbrew.wasm for Emscripten's instantiateWasm hook: streaming
+ * compilation in browsers (the response is re-wrapped, so progress is counted
+ * and a server's wrong MIME type does not matter), the file in Node. */
+async function cbInstantiateWasm(imports, onBytes) {
+  const where = cbAssetLocation('coldbrew.wasm');
+  if ((!CB_IS_NODE || /^https?:/.test(where)) && typeof WebAssembly.instantiateStreaming === 'function') {
+    const response = await fetch(where);
+    if (!response.ok) throw new Error(`Coldbrew.load(): fetching ${where} failed: HTTP ${response.status}`);
+    const counted = new TransformStream({
+      transform(chunk, out) {
+        onBytes(chunk.length);
+        out.enqueue(chunk);
+      },
+    });
+    const body = new Response(response.body.pipeThrough(counted), { headers: { 'Content-Type': 'application/wasm' } });
+    return WebAssembly.instantiateStreaming(body, imports);
+  }
+  return WebAssembly.instantiate(await cbFetchBytes('load', where, onBytes), imports);
 }
 
 /* A character device that delivers whole lines to a callback.
@@ -144,6 +190,86 @@ function cbCRecursionBudget() {
     v8Major = chrome >= 130 ? 13 : 0;   // Chrome 130 shipped V8 13.0
   }
   return v8Major >= 13 ? 1500 : 500;
+}
+
+/* Where saveFiles() keeps files: IndexedDB in browsers, a folder in Node. */
+function cbStorage(fsOptions) {
+  const under = (roots, p) => roots.some((r) => p === r || p.startsWith(`${r}/`));
+  if (CB_IS_NODE) {
+    const fs = require('fs');
+    const path = require('path');
+    const dir = fsOptions.storage || path.join(require('os').homedir(), '.coldbrew', 'files');
+    return {
+      async write(roots, files) {
+        for (const r of roots) fs.rmSync(path.join(dir, r), { recursive: true, force: true });
+        for (const [p, f] of files) {
+          const host = path.join(dir, p);
+          if (f.dir) {
+            fs.mkdirSync(host, { recursive: true });
+          } else {
+            fs.mkdirSync(path.dirname(host), { recursive: true });
+            fs.writeFileSync(host, f.data, { mode: f.mode });
+            fs.utimesSync(host, f.mtime / 1000, f.mtime / 1000);
+          }
+        }
+      },
+      async read(roots) {
+        const files = new Map();
+        const walk = (p) => {
+          const host = path.join(dir, p);
+          let st;
+          try { st = fs.statSync(host); } catch (e) { return; }
+          if (st.isDirectory()) {
+            files.set(p, { dir: true });
+            for (const n of fs.readdirSync(host)) walk(`${p}/${n}`);
+          } else if (st.isFile()) {
+            files.set(p, { data: new Uint8Array(fs.readFileSync(host)), mode: st.mode & 0o7777, mtime: st.mtimeMs });
+          }
+        };
+        for (const r of roots) walk(r);
+        return files;
+      },
+    };
+  }
+  if (typeof indexedDB === 'undefined') throw new Error('Coldbrew: this environment has no IndexedDB to save files in');
+  const name = fsOptions.storage || 'coldbrew-files';
+  const request = (r) => new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  const open = () => {
+    const r = indexedDB.open(name, 1);
+    r.onupgradeneeded = () => r.result.createObjectStore('files');
+    return request(r);
+  };
+  return {
+    async write(roots, files) {
+      const db = await open();
+      try {
+        const tx = db.transaction('files', 'readwrite');
+        const store = tx.objectStore('files');
+        const done = new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); });
+        const keys = await request(store.getAllKeys());
+        for (const k of keys) if (under(roots, k) && !files.has(k)) store.delete(k);
+        for (const [p, f] of files) store.put(f, p);
+        await done;
+      } finally {
+        db.close();
+      }
+    },
+    async read(roots) {
+      const db = await open();
+      try {
+        const store = db.transaction('files', 'readonly').objectStore('files');
+        const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+        const files = new Map();
+        keys.forEach((k, i) => { if (under(roots, k)) files.set(k, values[i]); });
+        return files;
+      } finally {
+        db.close();
+      }
+    },
+  };
 }
 
 function createColdbrew() {
@@ -362,10 +488,23 @@ function createColdbrew() {
     state = 'loading';
     const myGeneration = ++generation;
     loading = (async () => {
-      const stdlib = await cbReadAsset('coldbrew-stdlib.zip');
+      // The wasm and the stdlib download side by side; onProgress hears of both.
+      const total = CB_ASSET_SIZES['coldbrew.wasm'] + CB_ASSET_SIZES['coldbrew-stdlib.zip'];
+      let loaded = 0;
+      const progress = (n) => {
+        loaded += n;
+        if (opts.onProgress && myGeneration === generation) opts.onProgress({ loaded: Math.min(loaded, total), total });
+      };
+      const stdlibPromise = cbFetchBytes('load', cbAssetLocation('coldbrew-stdlib.zip'), progress);
+      let wasmFailed;
+      const wasmFailure = new Promise((resolve, reject) => { wasmFailed = reject; });
       const startupErrors = [];
-      const mod = await createColdbrewModule({
+      const modPromise = createColdbrewModule({
         locateFile: (name) => cbAssetLocation(name),
+        instantiateWasm(imports, receive) {
+          cbInstantiateWasm(imports, progress).then((r) => receive(r.instance, r.module), wasmFailed);
+          return {};
+        },
         // Emscripten's own messages: kept while starting (shown if start-up
         // fails), then passed to the console like warnings.
         print: (t) => (state === 'loading' ? startupErrors.push(t) : warn(t)),
@@ -376,6 +515,7 @@ function createColdbrew() {
           delete m.ENV._;
         }],
       });
+      const [mod, stdlib] = await Promise.all([Promise.race([modPromise, wasmFailure]), stdlibPromise]);
       if (myGeneration !== generation) throw new Error('Coldbrew.load(): unload() was called while loading');
       Module = mod;
       bridge = cbCreateBridge(Module, {
@@ -399,6 +539,8 @@ function createColdbrew() {
       Module._cb_rt_set_c_recursion_limit(cbCRecursionBudget());
       Module._cb_py_set_casing(opts.transformVariableCasing !== false ? 1 : 0);
       state = 'loaded';
+      if (persistedRoots().length) await api.loadFiles();
+      if (opts.onProgress) opts.onProgress({ loaded: total, total });
     })().catch((e) => {
       if (myGeneration === generation) {
         state = 'unloaded';
@@ -665,6 +807,133 @@ function createColdbrew() {
       remove(path);
       return true;
     });
+  };
+
+  /* ---- zip archives (Python's zipfile, src/py/_coldbrew/files.py) --------- */
+
+  let zipSerial = 0;
+  function callFilesHelper(fn, name, args) {
+    requireLoaded(fn);
+    return bridge.callNamed(`__import__('_coldbrew.files').files.${name}`, args);
+  }
+
+  /* Fetches a zip (URL; in Node also a file path) and extracts it into path. Resolves to the number of entries. */
+  api.addFilesFromZip = async function addFilesFromZip(path, url) {
+    cbCheckString('addFilesFromZip', 'path', path);
+    cbCheckString('addFilesFromZip', 'url', url);
+    requireLoaded('addFilesFromZip');
+    const bytes = await cbFetchBytes('addFilesFromZip', url, null);
+    requireLoaded('addFilesFromZip');
+    const tmp = `/tmp/.coldbrew-zip-${++zipSerial}.zip`;
+    Module.FS.writeFile(tmp, bytes);
+    try {
+      return callFilesHelper('addFilesFromZip', 'unzip', [tmp, path]);
+    } finally {
+      try { Module.FS.unlink(tmp); } catch (e) { /* already gone */ }
+    }
+  };
+
+  /* Zips a file or folder. Browsers download it as `name`; Node writes `name`
+   * (relative to the current directory). Returns the zip's bytes. */
+  api.downloadPathToZip = function downloadPathToZip(path, name = 'download.zip') {
+    cbCheckString('downloadPathToZip', 'path', path);
+    cbCheckString('downloadPathToZip', 'name', name);
+    requireLoaded('downloadPathToZip');
+    if (!api.pathExists(path)) {
+      const err = new Error(`Coldbrew.downloadPathToZip(): No such file or directory: '${path}'`);
+      err.code = 'ENOENT';
+      throw err;
+    }
+    const tmp = `/tmp/.coldbrew-zip-${++zipSerial}.zip`;
+    let bytes;
+    try {
+      callFilesHelper('downloadPathToZip', 'zip_path', [path, tmp]);
+      bytes = Module.FS.readFile(tmp, { encoding: 'binary' });
+    } finally {
+      try { Module.FS.unlink(tmp); } catch (e) { /* never written */ }
+    }
+    if (CB_IS_NODE) {
+      require('fs').writeFileSync(name, bytes);
+    } else if (typeof document === 'object') {
+      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/zip' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    }
+    return bytes;
+  };
+
+  /* ---- persistence of /home and /tmp ---------------------------------------- */
+
+  function persistedRoots() {
+    const fo = loadOptions.fsOptions || {};
+    return [fo.persistHome && '/home', fo.persistTmp && '/tmp'].filter(Boolean);
+  }
+
+  function requirePersistence(fn) {
+    requireLoaded(fn);
+    if (!persistedRoots().length) {
+      throw new Error(`Coldbrew.${fn}(): nothing to persist; load with fsOptions: {persistHome: true} and/or {persistTmp: true}`);
+    }
+  }
+
+  /* Snapshot of the persisted folders: path -> {dir} | {data, mode, mtime}. */
+  function snapshot(roots) {
+    const FS = Module.FS;
+    const files = new Map();
+    const walk = (p) => {
+      const st = FS.lstat(p);
+      if (FS.isDir(st.mode)) {
+        files.set(p, { dir: true, mode: st.mode & 0o7777 });
+        for (const n of FS.readdir(p)) if (n !== '.' && n !== '..') walk(`${p}/${n}`);
+      } else if (FS.isFile(st.mode)) {
+        files.set(p, { data: FS.readFile(p, { encoding: 'binary' }), mode: st.mode & 0o7777,
+          mtime: st.mtime instanceof Date ? st.mtime.getTime() : Number(st.mtime) });
+      }
+    };
+    for (const r of roots) walk(r);
+    return files;
+  }
+
+  function restore(files) {
+    const FS = Module.FS;
+    const paths = [...files.keys()].sort();
+    for (const p of paths) {
+      const f = files.get(p);
+      if (f.dir) {
+        FS.mkdirTree(p);
+      } else {
+        FS.mkdirTree(p.slice(0, p.lastIndexOf('/')) || '/');
+        FS.writeFile(p, f.data);
+        FS.chmod(p, f.mode);
+        FS.utime(p, f.mtime, f.mtime);
+      }
+    }
+    return paths.filter((p) => !files.get(p).dir).length;
+  }
+
+  /* Saves /home and/or /tmp (as chosen in fsOptions) to browser storage
+   * (IndexedDB) or, in Node, to a folder (fsOptions.storage, default
+   * ~/.coldbrew/files). Resolves to the number of files saved. */
+  api.saveFiles = async function saveFiles() {
+    requirePersistence('saveFiles');
+    const roots = persistedRoots();
+    const files = snapshot(roots);
+    await cbStorage(loadOptions.fsOptions).write(roots, files);
+    return [...files.values()].filter((f) => !f.dir).length;
+  };
+
+  /* Puts the saved files back into /home and/or /tmp. Resolves to the number of files loaded. */
+  api.loadFiles = async function loadFiles() {
+    requirePersistence('loadFiles');
+    const roots = persistedRoots();
+    const files = await cbStorage(loadOptions.fsOptions).read(roots);
+    requireLoaded('loadFiles');
+    return restore(files);
   };
 
   /* For tests and tools: the Emscripten module of this instance (or null). */
