@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: the Node suites on Node 26 (from npm) and on the
-# system's Node, then the conformance slice of CPython's regression suite.
+# system's Node, the browser suite in headless Chromium, then the conformance
+# slice of CPython's regression suite.
 # Builds first (seconds when cached).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,9 @@ for node_bin in "$node_current" "$node_system"; do
     echo "== Node suites on $("$node_bin" --version) ($node_bin)"
     "$node_bin" --test --test-concurrency=1 tests/node/*.test.mjs || status=1
 done
+echo "== Browser suite: Debian's Chromium, headless (tests/browser)"
+bash build/ensure-browser.sh
+"$node_current" --test --test-concurrency=1 tests/browser/*.test.mjs || status=1
 echo "== CPython regression suite (conformance slice) on $("$node_current" --version)"
 "$node_current" tests/cpython/run.mjs || status=1
 exit $status

@@ -127,6 +127,16 @@ async function cbInstantiateWasm(imports, onBytes) {
   if ((!CB_IS_NODE || /^https?:/.test(where)) && typeof WebAssembly.instantiateStreaming === 'function') {
     const response = await fetch(where);
     if (!response.ok) throw new Error(`Coldbrew.load(): fetching ${where} failed: HTTP ${response.status}`);
+    if (/^application\/wasm\b/.test(response.headers.get('Content-Type') || '')) {
+      // The response itself goes to the compiler, so the browser can cache the
+      // compiled code; a clone of the body is only counted.
+      const counter = response.clone().body.getReader();
+      (async () => {
+        for (let r = await counter.read(); !r.done; r = await counter.read()) onBytes(r.value.length);
+      })().catch(() => {});
+      return WebAssembly.instantiateStreaming(response, imports);
+    }
+    // A server with the wrong MIME type: re-wrapped, still compiled while it streams.
     const counted = new TransformStream({
       transform(chunk, out) {
         onBytes(chunk.length);

@@ -27,9 +27,22 @@ describe('loading', () => {
     await assert.rejects(cb.load({ asyncYieldRate: -1 }), /asyncYieldRate/);
     await assert.rejects(cb.load({ fsOptions: { persistHom: true } }), /unknown key 'persistHom'/);
     await assert.rejects(cb.load('fast'), /options must be an object/);
+    await assert.rejects(cb.load({ onProgress: 5 }), /option 'onProgress' must be a function/);
+    await assert.rejects(cb.load({ fsOptions: { storage: '' } }), /storage must be a non-empty string/);
     // A rejected load leaves the instance loadable.
     await cb.load({ hideWarnings: true, asyncYieldRate: Infinity, transformVariableCasing: false, threadWorkers: 1 });
     assert.equal(cb.run('x = 1'), 0);
+  });
+
+  test('load() reports download progress to onProgress, ending at total', async () => {
+    const cb = Coldbrew.createNewInstance();
+    const events = [];
+    await cb.load({ hideWarnings: true, onProgress: (p) => events.push(p) });
+    assert.ok(events.length >= 2);
+    const last = events.at(-1);
+    assert.equal(last.loaded, last.total);
+    assert.ok(last.total > 10e6, `total ${last.total}`);
+    assert.ok(events.every((p, i) => p.loaded <= p.total && (i === 0 || p.loaded >= events[i - 1].loaded)));
   });
 
   test('unload() makes it as if load() was never called; load() works again', async () => {

@@ -1,6 +1,9 @@
 // The virtual file system helpers, and that Python sees the same files.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadedInstance, py } from './helpers.mjs';
 
 describe('file system helpers', () => {
@@ -92,5 +95,89 @@ describe('file system helpers', () => {
     assert.throws(() => cb.addFile(7, 'x'), TypeError);
     assert.throws(() => cb.readFile(undefined), TypeError);
     assert.throws(() => cb.pathExists(null), TypeError);
+  });
+});
+
+describe('zip files', () => {
+  let cb, dir;
+  before(async () => {
+    cb = await loadedInstance();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coldbrew-zip-'));
+  });
+  const allBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+
+  test('downloadPathToZip writes a zip (Node: to the given path) with binary entries intact', () => {
+    cb.addFile('/home/proj/data.bin', allBytes);
+    cb.addFile('/home/proj/src/main.py', 'print("zipped")\n');
+    cb.createFolder('/home/proj/empty');
+    const file = path.join(dir, 'proj.zip');
+    const bytes = cb.downloadPathToZip('/home/proj', file);
+    assert.deepEqual(new Uint8Array(fs.readFileSync(file)), bytes);
+    cb.addFile('/tmp/check.zip', bytes);
+    assert.equal(py(cb, 'import zipfile\nz = zipfile.ZipFile("/tmp/check.zip")\nprint(sorted(z.namelist()), z.read("data.bin") == bytes(range(256)))'),
+      "['data.bin', 'empty/', 'src/main.py'] True");
+  });
+
+  test('addFilesFromZip extracts a zip file (path or file: URL) into a folder', async () => {
+    const file = path.join(dir, 'proj.zip');
+    assert.equal(await cb.addFilesFromZip('/files/unzipped', file), 3);
+    assert.deepEqual(cb.readBinaryFile('/files/unzipped/data.bin'), allBytes);
+    assert.equal(cb.readFile('/files/unzipped/src/main.py'), 'print("zipped")\n');
+    assert.equal(cb.pathExists('/files/unzipped/empty').isFolder, true);
+    assert.equal(await cb.addFilesFromZip('/files/again', `file://${file}`), 3);
+    assert.equal(cb.runFile('main.py', { cwd: '/files/again/src' }), 0);
+  });
+
+  test('a zip of a single file, and of / (devices are skipped)', () => {
+    cb.addFile('/files/one.txt', 'one');
+    const one = cb.downloadPathToZip('/files/one.txt', path.join(dir, 'one.zip'));
+    cb.addFile('/tmp/one.zip', one);
+    assert.equal(py(cb, 'import zipfile\nprint(zipfile.ZipFile("/tmp/one.zip").namelist())'), "['one.txt']");
+    const all = cb.downloadPathToZip('/', path.join(dir, 'all.zip'));
+    cb.addFile('/tmp/all.zip', all);
+    assert.equal(py(cb, 'import zipfile\nn = zipfile.ZipFile("/tmp/all.zip").namelist()\nprint("files/one.txt" in n, any(x.startswith("dev/") for x in n))'), 'True False');
+  });
+
+  test('bad input: a missing path, a missing zip, a file that is not a zip', async () => {
+    assert.throws(() => cb.downloadPathToZip('/no/such/thing', path.join(dir, 'x.zip')), (e) => e.code === 'ENOENT');
+    await assert.rejects(cb.addFilesFromZip('/files/x', path.join(dir, 'missing.zip')), /cannot read/);
+    fs.writeFileSync(path.join(dir, 'not.zip'), 'not a zip');
+    await assert.rejects(cb.addFilesFromZip('/files/x', path.join(dir, 'not.zip')), (e) => e.errorData.type === 'BadZipFile');
+    assert.equal(cb.run('x = 1'), 0);
+  });
+});
+
+describe('saveFiles / loadFiles (Node: a folder on disk)', () => {
+  test('/home persists into fsOptions.storage and comes back in a new instance', async () => {
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'coldbrew-persist-'));
+    const opts = { hideWarnings: true, fsOptions: { persistHome: true, storage } };
+    const a = await loadedInstance(opts);
+    a.addFile('/home/keep/data.bin', Uint8Array.from([0, 1, 255]));
+    a.addFile('/home/notes.txt', 'kept');
+    a.addFile('/tmp/lost.txt', 'not persisted');
+    assert.equal(await a.saveFiles(), 2);
+    assert.deepEqual(fs.readFileSync(path.join(storage, 'home/keep/data.bin')), Buffer.from([0, 1, 255]));
+    const b = await loadedInstance(opts);   // load() reads them back
+    assert.deepEqual(b.readBinaryFile('/home/keep/data.bin'), Uint8Array.from([0, 1, 255]));
+    assert.equal(b.readFile('/home/notes.txt'), 'kept');
+    assert.equal(b.pathExists('/tmp/lost.txt'), null);
+    b.deletePath('/home/notes.txt');
+    assert.equal(await b.saveFiles(), 1);   // deleted files are deleted from storage too
+    assert.equal(fs.existsSync(path.join(storage, 'home/notes.txt')), false);
+    b.addFile('/home/notes.txt', 'changed');
+    assert.equal(await b.loadFiles(), 1);
+    assert.equal(b.readFile('/home/notes.txt'), 'changed');   // loadFiles adds and overwrites saved files only
+  });
+
+  test('persistTmp, and saveFiles without a persist option is a clear error', async () => {
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'coldbrew-persist-'));
+    const a = await loadedInstance({ hideWarnings: true, fsOptions: { persistTmp: true, storage } });
+    a.addFile('/tmp/t.txt', 'tmp');
+    assert.equal(await a.saveFiles(), 1);
+    const b = await loadedInstance({ hideWarnings: true, fsOptions: { persistTmp: true, storage } });
+    assert.equal(b.readFile('/tmp/t.txt'), 'tmp');
+    const c = await loadedInstance();
+    await assert.rejects(c.saveFiles(), /persistHome/);
+    await assert.rejects(c.loadFiles(), /persistHome/);
   });
 });

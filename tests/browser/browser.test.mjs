@@ -1,0 +1,261 @@
+// Coldbrew in a real browser: Debian's Chromium, headless, against bin/coldbrew-serve.
+// Every page here is served with the server's strict Content-Security-Policy
+// (no 'unsafe-eval'), so every test also shows that the runtime needs no eval.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, launch, openPage, loadColdbrew, root } from './helpers.mjs';
+
+let server, base, browser;
+
+before(async () => {
+  ({ server, base } = await startServer());
+  browser = await launch();
+});
+
+after(async () => {
+  await browser.close();
+  server.close();
+});
+
+async function loaded(options) {
+  const page = await openPage(browser, `${base}/tests/browser/page.html`);
+  await loadColdbrew(page, options);
+  return page;
+}
+
+describe('loading in a page', () => {
+  test('a classic <script> defines Coldbrew; load() reports progress; run prints', async () => {
+    const page = await openPage(browser, `${base}/tests/browser/page.html`);
+    const result = await page.evaluate(async () => {
+      const progress = [];
+      const out = [];
+      Coldbrew.onStandardOut = (line) => out.push(line);
+      await Coldbrew.load({ hideWarnings: true, onProgress: (p) => progress.push(p) });
+      Coldbrew.run('import sys\nprint("hello", sys.platform)\nprint(sum(range(101)))');
+      return { out, progress, rc: Coldbrew.run('x = 1') };
+    });
+    assert.deepEqual(result.out, ['hello emscripten', '5050']);
+    assert.equal(result.rc, 0);
+    const last = result.progress.at(-1);
+    assert.ok(result.progress.length >= 3, `progress events: ${result.progress.length}`);
+    assert.equal(last.loaded, last.total);
+    assert.ok(result.progress.every((p, i) => i === 0 || p.loaded >= result.progress[i - 1].loaded));
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('the wasm and the stdlib come from next to the script, brotli-compressed, wasm as application/wasm', async () => {
+    const context = await browser.newContext();
+    const seen = {};
+    context.on('response', async (r) => {
+      const name = new URL(r.url()).pathname.split('/').pop();
+      seen[name] = { status: r.status(), type: r.headers()['content-type'], encoding: r.headers()['content-encoding'] };
+    });
+    const page = await openPage(browser, `${base}/tests/browser/page.html`, { context });
+    await loadColdbrew(page);
+    assert.deepEqual(seen['coldbrew.wasm'], { status: 200, type: 'application/wasm', encoding: 'br' });
+    assert.equal(seen['coldbrew-stdlib.zip'].encoding, 'br');
+    assert.equal(seen['coldbrew.js'].encoding, 'br');
+    await context.close();
+  });
+
+  test('the ES module build works with import', async () => {
+    const page = await openPage(browser, `${base}/tests/browser/module.html`);
+    assert.equal(await page.evaluate(() => window.moduleResult), '42');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('a strict CSP without unsafe-eval: eval is blocked on the page, Coldbrew still runs', async () => {
+    const page = await loaded();
+    const r = await page.evaluate(() => {
+      Coldbrew.run('import json, re, decimal\nprint(json.dumps({"ok": bool(re.match("a+", "aaa"))}))');
+      return { evalBlocked: window.cspEvalBlocked, out: window.out };
+    });
+    assert.equal(r.evalBlocked, true);
+    assert.deepEqual(r.out, ['{"ok": true}']);
+  });
+});
+
+describe('the API in a page', () => {
+  test('PythonError with type, message, line and traceback; the runtime stays usable', async () => {
+    const page = await loaded();
+    const r = await page.evaluate(() => {
+      try {
+        Coldbrew.run('x = 1\nraise KeyError("nope")');
+      } catch (e) {
+        Coldbrew.run('print("still alive")');
+        return { isPythonError: e instanceof Coldbrew.PythonError, ...e.errorData, out: window.out };
+      }
+      return null;
+    });
+    assert.equal(r.isPythonError, true);
+    assert.equal(r.type, 'KeyError');
+    assert.equal(r.message, "'nope'");
+    assert.equal(r.line, 2);
+    assert.match(r.traceback, /KeyError: 'nope'/);
+    assert.deepEqual(r.out, ['still alive']);
+  });
+
+  test('file helpers', async () => {
+    const page = await loaded();
+    const r = await page.evaluate(() => {
+      Coldbrew.createFolder('/home/data');
+      Coldbrew.addFile('/home/data/a.txt', 'héllo');
+      Coldbrew.addFile('/home/data/b.bin', new Uint8Array([0, 1, 254, 255]));
+      Coldbrew.run('print(open("/home/data/a.txt").read(), list(open("/home/data/b.bin", "rb").read()))');
+      const names = Coldbrew.listFiles('/home/data').map((f) => `${f.name}:${f.size}`);
+      const exists = Coldbrew.pathExists('/home/data/a.txt').isFile;
+      Coldbrew.deletePath('/home/data');
+      let code = null;
+      try { Coldbrew.readFile('/home/data/a.txt'); } catch (e) { code = e.code; }
+      return { out: window.out, names, exists, gone: Coldbrew.pathExists('/home/data'), code };
+    });
+    assert.deepEqual(r.out, ['héllo [0, 1, 254, 255]']);
+    assert.deepEqual(r.names, ['a.txt:6', 'b.bin:4']);
+    assert.equal(r.exists, true);
+    assert.equal(r.gone, null);
+    assert.equal(r.code, 'ENOENT');
+  });
+
+  test('bridge variables: Counter from JS, Date and the DOM from Python', async () => {
+    const page = await loaded();
+    const r = await page.evaluate(() => {
+      Coldbrew.run('from collections import Counter');
+      const Counter = Coldbrew.getVariable('Counter');
+      const c = new Counter(['red', 'blue', 'red', 'green', 'blue', 'blue']);
+      Coldbrew.run(`
+d = Coldbrew.get_variable('Date')(1234567890000)
+print(d.to_iso_string())
+document = Coldbrew.get_variable('document')
+p = document.create_element('p')
+p.id = 'from-python'
+p.text_content = 'made in Python'
+document.body.append_child(p)
+`);
+      return { s: c.toString(), blue: c.blue, common: c.mostCommon(1), out: window.out,
+        dom: document.getElementById('from-python').textContent, counts: Coldbrew.liveVariableCounts() };
+    });
+    assert.equal(r.s, "Counter({'blue': 3, 'red': 2, 'green': 1})");
+    assert.equal(r.blue, 3);
+    assert.deepEqual(r.common, [['blue', 3]]);
+    assert.deepEqual(r.out, ['2009-02-13T23:31:30.000Z']);
+    assert.equal(r.dom, 'made in Python');
+    assert.ok(r.counts.python >= 2);
+  });
+
+  test('JS <-> Python recursion 1 000 deep fails cleanly in Chromium too', async () => {
+    const page = await loaded();
+    const r = await page.evaluate(() => {
+      let pyDown;
+      window.cbDown = (n) => (n === 0 ? 0 : 1 + pyDown(n - 1));
+      Coldbrew.run('def down(n):\n    return 0 if n == 0 else 1 + js_down(n - 1)\njs_down = Coldbrew.get_variable("cbDown")');
+      pyDown = Coldbrew.getVariable('down');
+      let error = null;
+      try { pyDown(1000); } catch (e) { error = e.name === 'PythonError' ? e.errorData.type : e.name; }
+      return { small: pyDown(50), error, after: pyDown(50) };
+    });
+    assert.equal(r.small, 50);
+    assert.ok(r.error === 'RangeError' || r.error === 'RecursionError', r.error);
+    assert.equal(r.after, 50);
+  });
+});
+
+describe('persistence and zip files', () => {
+  test('files in /home survive a page reload (saveFiles / loadFiles on IndexedDB)', async () => {
+    const context = await browser.newContext();
+    const page = await openPage(browser, `${base}/tests/browser/page.html`, { context });
+    const opts = { hideWarnings: true, fsOptions: { persistHome: true } };
+    await loadColdbrew(page, opts);
+    const saved = await page.evaluate(async () => {
+      Coldbrew.addFile('/home/keep/me.bin', new Uint8Array([7, 0, 255]));
+      Coldbrew.addFile('/home/note.txt', 'kept');
+      Coldbrew.addFile('/tmp/not-kept.txt', 'tmp is not persisted here');
+      return Coldbrew.saveFiles();
+    });
+    assert.equal(saved, 2);
+    await page.reload();
+    await loadColdbrew(page, opts);   // load() reads the saved files back
+    const r = await page.evaluate(() => ({
+      bin: Array.from(Coldbrew.readBinaryFile('/home/keep/me.bin')),
+      txt: Coldbrew.readFile('/home/note.txt'),
+      tmp: Coldbrew.pathExists('/tmp/not-kept.txt'),
+    }));
+    assert.deepEqual(r, { bin: [7, 0, 255], txt: 'kept', tmp: null });
+    const without = await page.evaluate(async () => {
+      Coldbrew.unload();
+      await Coldbrew.load({ hideWarnings: true });
+      try { await Coldbrew.saveFiles(); } catch (e) { return e.message; }
+      return null;
+    });
+    assert.match(without, /persistHome/);
+    await context.close();
+  });
+
+  test('addFilesFromZip keeps binary entries intact; downloadPathToZip downloads a zip', async () => {
+    // The fixture: a zip with every byte value, made by Python's zipfile in Node's Coldbrew.
+    const { default: Coldbrew } = await import('../../dist/coldbrew.mjs');
+    const cb = Coldbrew.createNewInstance();
+    await cb.load({ hideWarnings: true });
+    cb.addFile('/tmp/z/bytes.bin', new Uint8Array(Array.from({ length: 256 }, (_, i) => i)));
+    cb.addFile('/tmp/z/sub/text.txt', 'zipped ✓');
+    fs.mkdirSync(path.join(root, 'tests/out'), { recursive: true });
+    const zipFile = path.join(root, 'tests/out/browser-fixture.zip');
+    cb.downloadPathToZip('/tmp/z', zipFile);
+    cb.unload();
+
+    const page = await loaded();
+    const r = await page.evaluate(async () => {
+      const n = await Coldbrew.addFilesFromZip('/files/unzipped', '/tests/out/browser-fixture.zip');
+      return { n, bytes: Array.from(Coldbrew.readBinaryFile('/files/unzipped/bytes.bin')),
+        text: Coldbrew.readFile('/files/unzipped/sub/text.txt') };
+    });
+    assert.equal(r.n, 2);
+    assert.deepEqual(r.bytes, Array.from({ length: 256 }, (_, i) => i));
+    assert.equal(r.text, 'zipped ✓');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.evaluate(() => { Coldbrew.downloadPathToZip('/files/unzipped', 'out.zip'); }),
+    ]);
+    assert.equal(download.suggestedFilename(), 'out.zip');
+    const saved = path.join(root, 'tests/out/browser-download.zip');
+    await download.saveAs(saved);
+    const check = Coldbrew.createNewInstance();
+    await check.load({ hideWarnings: true });
+    await check.addFilesFromZip('/files/check', saved);
+    assert.deepEqual(Array.from(check.readBinaryFile('/files/check/bytes.bin')), Array.from({ length: 256 }, (_, i) => i));
+    check.unload();
+  });
+});
+
+describe('the demo page', () => {
+  test('runs the Fibonacci example; screenshot saved to tests/out/demo.png', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+    assert.match(await page.textContent('#status-text'), /^Python 3\.13\.\d+ ready/);
+    await page.click('text=Fibonacci timing');
+    await page.click('#run');
+    await page.waitForFunction(() => document.querySelector('#console').textContent.includes('[done in'));
+    const text = await page.textContent('#console');
+    assert.match(text, /fib\(20\) = 6765 {2}in \d+\.\d{3} s/);
+    assert.match(text, /fib\(25\) = 75025 {2}in \d+\.\d{3} s/);
+    fs.mkdirSync(path.join(root, 'tests/out'), { recursive: true });
+    await page.screenshot({ path: path.join(root, 'tests/out/demo.png') });
+
+    await page.click('text=Counter, used from JavaScript');
+    await page.click('#run');
+    await page.waitForFunction(() => document.querySelector('#console').textContent.includes('c.mostCommon(2)'));
+    assert.match(await page.textContent('#console'), /c\.mostCommon\(2\) = \[\["blue",3\],\["red",2\]\]/);
+
+    await page.click('text=Python drives the page');
+    await page.click('#run');
+    await page.waitForFunction(() => document.querySelector('#console').textContent.includes('buttons'));
+    assert.equal(await page.textContent('h1 .sub'), 'this line was changed from Python');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

@@ -1,0 +1,46 @@
+// Shared set-up for the browser suites: the demo server (bin/coldbrew-serve)
+// on a free loopback port, and Debian's Chromium driven by playwright-core.
+// One browser per test file, a fresh page (and context) per test.
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const { createServer } = require('../../bin/coldbrew-serve');
+export const root = new URL('../..', import.meta.url).pathname;
+
+export const CHROMIUM = process.env.COLDBREW_CHROMIUM || '/usr/bin/chromium';
+
+export async function startServer() {
+  const server = createServer(root);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, base: `http://127.0.0.1:${server.address().port}` };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+      '--disable-background-networking', '--no-first-run'],
+  });
+}
+
+/* A new page in a new context; collects page errors so tests can assert there were none. */
+export async function openPage(browser, url, { context } = {}) {
+  const ctx = context || await browser.newContext({ acceptDownloads: true });
+  const page = await ctx.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(url);
+  return page;
+}
+
+/* Loads Coldbrew on the test page, capturing output in window.out. */
+export async function loadColdbrew(page, options = { hideWarnings: true }) {
+  await page.evaluate(async (opts) => {
+    window.out = [];
+    window.err = [];
+    Coldbrew.onStandardOut = (line) => window.out.push(line);
+    Coldbrew.onStandardErr = (line) => window.err.push(line);
+    await Coldbrew.load(opts);
+  }, options);
+}
