@@ -161,6 +161,69 @@ document.body.append_child(p)
   });
 });
 
+describe('the rest of the synchronous API in a page', () => {
+  test('runFile, runFunction, getExceptionInfo, cwd, environment, reset, stdin, instances', async () => {
+    const page = await loaded();
+    const r = await page.evaluate(async () => {
+      const res = {};
+      res.runFile = Coldbrew.runFile('add.py', { cwd: '/coldbrew/examples', args: ['5', '15'] });
+      Coldbrew.run('def power(x, y=0):\n    return x ** y');
+      res.runFunction = Coldbrew.runFunction('power', 2, Coldbrew.PythonKeywords({ y: 10 }));
+      try { Coldbrew.run('[][1]'); } catch (e) { /* recorded below */ }
+      res.exception = Coldbrew.getExceptionInfo().type;
+      Coldbrew.createFolder('/home/work');
+      Coldbrew.chdir('/home/work');
+      res.cwd = [Coldbrew.getcwd(), Coldbrew.getVariable('__import__("os").getcwd()')];
+      Coldbrew.setenv('GREETING', 'hi');
+      res.env = [Coldbrew.getenv().GREETING, Coldbrew.getVariable('__import__("os").environ["GREETING"]')];
+      Coldbrew.unsetenv('GREETING');
+      res.unset = Coldbrew.getenv().GREETING;
+      Coldbrew.setenv('OTHER', 'x');
+      Coldbrew.resetenv();
+      res.reset1 = Coldbrew.getenv().OTHER;
+      Coldbrew.standardInBuffer = 'from the buffer\n';
+      Coldbrew.run('print(input())');
+      Coldbrew.onStandardInRead = () => 'from the callback\n';
+      Coldbrew.run('print(input("? "))');
+      Coldbrew.onStandardInRead = null;
+      Coldbrew.run('kept = 1');
+      Coldbrew.reset();
+      res.afterReset = [Coldbrew.getcwd(), Coldbrew.getVariable('"kept" in globals()')];
+      const other = Coldbrew.createNewInstance();
+      await other.load({ hideWarnings: true });
+      other.run('only_here = 1');
+      res.separate = Coldbrew.getVariable('"only_here" in globals()');
+      const o = Coldbrew.getVariable('object()');
+      res.isPy = [Coldbrew.PythonVariable.isPythonVariable(o), Coldbrew.PythonVariable.isPythonVariable({})];
+      Coldbrew.destroyAllVariables();
+      res.counts = Coldbrew.liveVariableCounts().python;
+      res.out = window.out;
+      return res;
+    });
+    assert.deepEqual(r, {
+      runFile: 0, runFunction: 1024, exception: 'IndexError', cwd: ['/home/work', '/home/work'], env: ['hi', 'hi'],
+      unset: undefined, reset1: undefined, afterReset: ['/files', false], separate: false, isPy: [true, false],
+      counts: 0, out: ['20', 'from the buffer', '? ', 'from the callback'],   // the prompt is flushed before stdin is read
+    });
+  });
+
+  test('deep recursion is a RecursionError in Chromium too, and the runtime survives', async () => {
+    const page = await loaded();
+    const types = await page.evaluate(() => {
+      const cases = [
+        'def f(n): return f(n + 1)\nf(0)',
+        'x = []\nfor i in range(100000): x = [x]\nrepr(x)',
+        'import json\nx = []\nfor i in range(100000): x = [x]\njson.dumps(x)',
+        'class A:\n    def __repr__(self): return repr(A())\nrepr(A())',
+      ];
+      return cases.map((src) => {
+        try { Coldbrew.run(src); return 'no error'; } catch (e) { return e.errorData ? e.errorData.type : `${e.name}: ${e.message}`; }
+      }).concat([Coldbrew.run('x = 1')]);
+    });
+    assert.deepEqual(types, ['RecursionError', 'RecursionError', 'RecursionError', 'RecursionError', 0]);
+  });
+});
+
 describe('persistence and zip files', () => {
   test('files in /home survive a page reload (saveFiles / loadFiles on IndexedDB)', async () => {
     const context = await browser.newContext();
