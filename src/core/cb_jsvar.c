@@ -38,6 +38,7 @@ typedef struct cb_jsv {
     int32_t handle;
     int32_t this_handle;     /* -1 unless read as a method */
     int destroyed;
+    int pinned;              /* kept by destroy_all_variables() (the runtime's own) */
     struct cb_jsv *prev, *next;   /* all live objects, for destroy_all_variables() */
 } cb_jsv;
 
@@ -93,6 +94,7 @@ cb_jsv_new(int32_t handle, int32_t this_handle)
     v->handle = handle;
     v->this_handle = this_handle;
     v->destroyed = 0;
+    v->pinned = 0;
     v->next = cb_jsv_list.next;
     v->prev = &cb_jsv_list;
     cb_jsv_list.next->prev = v;
@@ -658,9 +660,22 @@ static PyObject *
 cb_jsv_destroy_all(PyObject *module, PyObject *unused)
 {
     for (cb_jsv *v = cb_jsv_list.next; v != &cb_jsv_list; v = v->next) {
-        cb_jsv_destroy(v);
+        if (!v->pinned) {
+            cb_jsv_destroy(v);
+        }
     }
     Py_RETURN_NONE;
+}
+
+/* For the runtime's own helpers (the HTTP host): survives destroy_all_variables(). */
+static PyObject *
+cb_jsv_pin(PyObject *module, PyObject *o)
+{
+    if (!cb_jsv_check(o)) {
+        return PyErr_Format(PyExc_TypeError, "_pin_variable() expects a JavaScriptVariable");
+    }
+    ((cb_jsv *)o)->pinned = 1;
+    return Py_NewRef(o);
 }
 
 static PyObject *
@@ -683,6 +698,7 @@ static PyMethodDef cb_jsv_functions[] = {
      "arguments are passed as one trailing object."},
     {"destroy_all_variables", cb_jsv_destroy_all, METH_NOARGS,
      "Releases every JavaScript value Python holds; those variables can no longer be used."},
+    {"_pin_variable", cb_jsv_pin, METH_O, "Internal: keeps a JavaScriptVariable through destroy_all_variables()."},
     {"live_variable_counts", cb_jsv_live_counts, METH_NOARGS,
      "{'python': Python objects held by JavaScript, 'javascript': JavaScript values held by Python}"},
     {NULL, NULL, 0, NULL},

@@ -202,6 +202,82 @@ function cbCRecursionBudget() {
   return v8Major >= 13 ? 1500 : 500;
 }
 
+/* ---- HTTP for Python's http.client (src/py/_coldbrew/http.py) ------------- */
+
+/* Request headers the host's HTTP stack sets itself (browsers refuse them). */
+const CB_HTTP_SKIP = /^(host|connection|content-length|transfer-encoding|keep-alive|upgrade|te|trailer|expect|accept-encoding|proxy-.*|sec-.*)$/i;
+let cbHttpWorker = null;
+
+/* Node: fetch() runs in a helper worker thread while this thread waits on
+ * Atomics.wait, so a synchronous Python call can make a real HTTP request. */
+function cbHttpNode(req) {
+  const { Worker, MessageChannel, receiveMessageOnPort } = require('worker_threads');
+  if (!cbHttpWorker) {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(`
+      const { workerData } = require('worker_threads');
+      const { port, flag } = workerData;
+      port.on('message', async (req) => {
+        let reply;
+        try {
+          const r = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? undefined,
+            redirect: 'manual', signal: req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined });
+          reply = { status: r.status, statusText: r.statusText, headers: [...r.headers], body: new Uint8Array(await r.arrayBuffer()) };
+        } catch (e) {
+          const c = e.cause || e;
+          const code = typeof c.code === 'string' ? c.code : e.name === 'TimeoutError' ? 'ETIMEDOUT' : e.name;
+          reply = { error: { code, message: c.message || e.message } };
+        }
+        port.postMessage(reply);
+        Atomics.store(flag, 0, 1);
+        Atomics.notify(flag, 0);
+      });`, { eval: true, workerData: { port: port2, flag }, transferList: [port2] });
+    worker.unref();
+    cbHttpWorker = { worker, port: port1, flag };
+  }
+  const { port, flag } = cbHttpWorker;
+  Atomics.store(flag, 0, 0);
+  port.postMessage(req);
+  Atomics.wait(flag, 0, 0);
+  return receiveMessageOnPort(port).message;
+}
+
+/* Browsers: a synchronous XMLHttpRequest (redirects are followed by the browser). */
+function cbHttpBrowser(req) {
+  const xhr = new XMLHttpRequest();
+  xhr.open(req.method, req.url, false);
+  const inWorker = typeof document === 'undefined';
+  if (inWorker) xhr.responseType = 'arraybuffer';
+  else xhr.overrideMimeType('text/plain; charset=x-user-defined');
+  for (const [k, v] of req.headers) {
+    try { xhr.setRequestHeader(k, v); } catch (e) { /* a header the browser keeps for itself */ }
+  }
+  try {
+    xhr.send(req.body ?? null);
+  } catch (e) {
+    return { error: { code: 'ECONNREFUSED', message: `${e.name}: ${e.message}` } };
+  }
+  let body;
+  if (inWorker) body = new Uint8Array(xhr.response);
+  else {
+    const text = xhr.responseText;
+    body = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) body[i] = text.charCodeAt(i) & 0xff;
+  }
+  const headers = xhr.getAllResponseHeaders().trim().split(/\r?\n/).filter(Boolean)
+    .map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]);
+  return { status: xhr.status, statusText: xhr.statusText, headers, body };
+}
+
+/* The host services handed to Python at load(). */
+const CB_HOST = {
+  httpRequest(method, url, headers, body, timeout) {
+    const req = { method, url, headers: headers.filter(([k]) => !CB_HTTP_SKIP.test(k)), body: body == null ? null : body, timeout };
+    return CB_IS_NODE ? cbHttpNode(req) : cbHttpBrowser(req);
+  },
+};
+
 /* Where saveFiles() keeps files: IndexedDB in browsers, a folder in Node. */
 function cbStorage(fsOptions) {
   const under = (roots, p) => roots.some((r) => p === r || p.startsWith(`${r}/`));
@@ -549,6 +625,7 @@ function createColdbrew() {
       Module._cb_rt_set_c_recursion_limit(cbCRecursionBudget());
       Module._cb_py_set_casing(opts.transformVariableCasing !== false ? 1 : 0);
       state = 'loaded';
+      bridge.callNamed("__import__('_coldbrew.http').http.set_host", [CB_HOST]);
       if (persistedRoots().length) await api.loadFiles();
       if (opts.onProgress) opts.onProgress({ loaded: total, total });
     })().catch((e) => {

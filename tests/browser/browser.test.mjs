@@ -224,6 +224,30 @@ describe('the rest of the synchronous API in a page', () => {
   });
 });
 
+describe('HTTP from Python in a page (synchronous XMLHttpRequest)', () => {
+  test('urllib GET of a same-origin file, binary intact; 404 raises HTTPError', async () => {
+    const page = await loaded();
+    const r = await page.evaluate(() => {
+      Coldbrew.run(`
+import urllib.request, urllib.error
+origin = Coldbrew.get_variable("location.origin")
+with urllib.request.urlopen(origin + "/tests/browser/page.html") as resp:
+    html = resp.read().decode()
+    print(resp.status, resp.headers["Content-Type"], "Coldbrew test page" in html)
+wasm = urllib.request.urlopen(origin + "/dist/coldbrew.wasm").read()
+print(wasm[:4] == b"\\0asm", len(wasm))
+try:
+    urllib.request.urlopen(origin + "/no/such/file")
+except urllib.error.HTTPError as e:
+    print("HTTPError", e.code)
+`);
+      return window.out;
+    });
+    const wasmSize = fs.statSync(path.join(root, 'dist/coldbrew.wasm')).size;
+    assert.deepEqual(r, ['200 text/html; charset=utf-8 True', `True ${wasmSize}`, 'HTTPError 404']);
+  });
+});
+
 describe('persistence and zip files', () => {
   test('files in /home survive a page reload (saveFiles / loadFiles on IndexedDB)', async () => {
     const context = await browser.newContext();

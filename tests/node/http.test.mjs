@@ -1,0 +1,108 @@
+// HTTP from Python in synchronous mode: urllib.request and http.client go
+// through the host (Node: fetch in a helper worker, waited for with
+// Atomics.wait). The server runs in a child process on loopback.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { loadedInstance, py } from './helpers.mjs';
+
+let cb, server, base, deadPort;
+
+before(async () => {
+  server = spawn(process.execPath, [new URL('./http-server.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+  base = `http://127.0.0.1:${port}`;
+  deadPort = await new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+  cb = await loadedInstance();
+  cb.run(`BASE = "${base}"\nDEAD = "http://127.0.0.1:${deadPort}"`);
+});
+
+after(() => server.kill());
+
+describe('HTTP from Python (synchronous mode)', () => {
+  test('urllib GET: status, headers, text body', () => {
+    assert.equal(py(cb, `
+import urllib.request
+with urllib.request.urlopen(BASE + "/hello") as r:
+    print(r.status, r.reason, r.headers["X-Server"], r.headers["Content-Type"])
+    print(r.read().decode())
+`), '200 OK coldbrew-test text/plain; charset=utf-8\nhello from the server ✓');
+  });
+
+  test('urllib POST with data and headers; a custom reason phrase', () => {
+    assert.equal(py(cb, `
+import urllib.request, json
+req = urllib.request.Request(BASE + "/echo?x=1", data=b"a=1&b=\\xff", headers={"X-Test": "yes"}, method="POST")
+with urllib.request.urlopen(req) as r:
+    print(r.status, r.reason, r.headers["X-Echo"])
+    print(json.loads(r.read()))
+`), "201 Created Here yes\n{'method': 'POST', 'query': '?x=1', 'length': 7, 'body': 'a=1&b=ÿ', 'type': 'application/x-www-form-urlencoded'}");
+  });
+
+  test('a binary body arrives byte for byte', () => {
+    assert.equal(py(cb, `
+import urllib.request
+print(urllib.request.urlopen(BASE + "/bytes").read() == bytes(range(256)))
+`), 'True');
+  });
+
+  test('404 raises HTTPError with the code and a readable body', () => {
+    assert.equal(py(cb, `
+import urllib.request, urllib.error
+try:
+    urllib.request.urlopen(BASE + "/missing")
+except urllib.error.HTTPError as e:
+    print(e.code, e.reason, e.read().decode())
+`), '404 Not Found no such page: /missing');
+  });
+
+  test('connection refused raises URLError (ConnectionRefusedError inside)', () => {
+    assert.equal(py(cb, `
+import urllib.request, urllib.error
+try:
+    urllib.request.urlopen(DEAD + "/x")
+except urllib.error.URLError as e:
+    print(type(e).__name__, type(e.reason).__name__)
+`), 'URLError ConnectionRefusedError');
+  });
+
+  test('a redirect is followed by urllib', () => {
+    assert.equal(py(cb, `
+import urllib.request
+r = urllib.request.urlopen(BASE + "/redirect")
+print(r.status, r.url.endswith("/hello"), r.read().decode())
+`), '200 True hello from the server ✓');
+  });
+
+  test('http.client directly: two requests on one connection, HEAD, a PUT with a body', () => {
+    assert.equal(py(cb, `
+import http.client, json
+c = http.client.HTTPConnection(BASE.split("//")[1])
+c.request("GET", "/hello")
+r = c.getresponse()
+print(r.status, r.read().decode())
+c.request("PUT", "/echo", body=b"12345", headers={"Content-Type": "text/plain"})
+r = c.getresponse()
+print(r.status, json.loads(r.read())["length"])
+c.request("HEAD", "/hello")
+r = c.getresponse()
+print(r.status, r.read())
+c.close()
+`), '200 hello from the server ✓\n201 5\n200 b\'\'');
+  });
+
+  test('a timeout raises TimeoutError; https and HTTPSConnection exist without ssl', () => {
+    assert.equal(py(cb, `
+import urllib.request, urllib.error, http.client
+try:
+    urllib.request.urlopen(BASE + "/slow", timeout=0.5)
+except urllib.error.URLError as e:
+    print(type(e.reason).__name__)
+print(http.client.HTTPSConnection.default_port, "https" in [type(h).__name__[:5].lower() for h in urllib.request.build_opener().handlers])
+`), 'TimeoutError\n443 True');
+    assert.throws(() => cb.run('import ssl'), (e) => e.errorData.type === 'ModuleNotFoundError');
+  });
+});
