@@ -86,3 +86,16 @@ print(p.x, p.y, twice(21), buf.value, ctypes.pythonapi)`), "3 2.5 42 b'HEllo' No
     assert.match(cb.out.join('\n'), /threads are not available|thread-0/);
   });
 });
+
+describe('time.sleep', () => {
+  test('sleeps for the time asked without keeping a core busy (Atomics.wait, not a spin)', async () => {
+    const cb = await loadedInstance();
+    const wall = performance.now();
+    const cpu = process.cpuUsage();
+    assert.equal(py(cb, 'import time\nt = time.monotonic()\ntime.sleep(0.6)\nprint(time.monotonic() - t >= 0.6)'), 'True');
+    const used = process.cpuUsage(cpu);
+    const elapsed = performance.now() - wall;
+    assert.ok(elapsed >= 600, `slept ${elapsed} ms`);
+    assert.ok((used.user + used.system) / 1000 < 300, `CPU time ${(used.user + used.system) / 1000} ms during a 600 ms sleep (a spin uses all of it)`);
+  });
+});
