@@ -8,6 +8,8 @@
  */
 #include "coldbrew.h"
 
+#include <math.h>
+
 /* Runs JS source in the global scope (indirect eval). Returns 0, or -1 with
  * the thrown value kept in Module.cbLastJsError. */
 EM_JS(int, cb_js_run, (const char *source, size_t length), {
@@ -50,6 +52,47 @@ cb_mod_get_exception_info(PyObject *self, PyObject *unused)
     return Py_NewRef(cb_err_last_js_info());
 }
 
+/* The async yield rate lives in the JS API (Module.cbYieldRate); NaN stands for null. */
+EM_JS(double, cb_js_get_yield_rate, (void), {
+    const v = Module.cbYieldRate.get();
+    return v === null ? NaN : v;
+});
+EM_JS(void, cb_js_set_yield_rate, (double rate), {
+    Module.cbYieldRate.set(Number.isNaN(rate) ? null : rate);
+});
+
+static PyObject *
+cb_mod_get_async_yield_rate(PyObject *self, PyObject *unused)
+{
+    double rate = cb_js_get_yield_rate();
+    if (isnan(rate)) {
+        Py_RETURN_NONE;
+    }
+    if (isinf(rate)) {
+        return PyFloat_FromDouble(rate);
+    }
+    return PyLong_FromDouble(rate);
+}
+
+static PyObject *
+cb_mod_set_async_yield_rate(PyObject *self, PyObject *arg)
+{
+    double rate = NAN;
+    if (arg != Py_None) {
+        rate = PyFloat_AsDouble(arg);
+        if (rate == -1.0 && PyErr_Occurred()) {
+            return NULL;
+        }
+        if (!(rate > 0)) {
+            PyErr_SetString(PyExc_ValueError, "the async yield rate must be None or a number greater than 0 "
+                            "(float('inf') never yields)");
+            return NULL;
+        }
+    }
+    cb_js_set_yield_rate(rate);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef cb_mod_methods[] = {
     {"run", cb_mod_run, METH_O,
      "run(js_source) -> 0\n\nRuns JavaScript source in the global scope; raises "
@@ -57,6 +100,11 @@ static PyMethodDef cb_mod_methods[] = {
     {"get_exception_info", cb_mod_get_exception_info, METH_NOARGS,
      "get_exception_info() -> dict or None\n\nThe error_data (name, message, stack) of the last "
      "JavaScript error raised in Python."},
+    {"get_async_yield_rate", cb_mod_get_async_yield_rate, METH_NOARGS,
+     "get_async_yield_rate() -> None, a number, or inf\n\nHow often an async run yields to the JavaScript "
+     "event loop: None means every few milliseconds of work; a number counts interpreter checks."},
+    {"set_async_yield_rate", cb_mod_set_async_yield_rate, METH_O,
+     "set_async_yield_rate(rate)\n\nSets it (None, a number > 0, or float('inf') for never)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -202,6 +202,55 @@ function cbCRecursionBudget() {
   return v8Major >= 13 ? 1500 : 500;
 }
 
+/* ---- asynchronous runs (JSPI) ----------------------------------------------
+ * Where the engine has JS Promise Integration (WebAssembly.Suspending /
+ * WebAssembly.promising: Node >= 24, current Chromium), an async run calls the
+ * same wasm export through WebAssembly.promising, and two imports may then
+ * suspend the whole Python stack: CPython's periodic check
+ * (_Py_CheckEmscriptenSignals_Helper, called every 50 function calls / loop
+ * iterations once Py_EMSCRIPTEN_SIGNAL_HANDLING is set) yields to the event
+ * loop, and cb_js_sleep (time.sleep, cb_sleep.c) waits on a timer. The wasm
+ * is the same as for synchronous runs, which pay nothing for it. Engines
+ * without JSPI run the *Async functions synchronously (the Promise still
+ * resolves or rejects the same way). */
+const CB_JSPI = typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
+const CB_YIELD_MS = 10;        // default: yield after this much Python work
+const CB_CHECK_TICKS = 50;     // interpreter checks between two calls of the periodic hook
+
+function cbYieldToEventLoop() {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => { port1.close(); resolve(); };
+    port2.postMessage(0);
+  });
+}
+
+/* Wraps the suspending imports; `runtime` answers whether an async run is active. */
+function cbWrapImports(imports, runtime) {
+  if (!CB_JSPI) return;
+  const env = imports.env;
+  // Both are only called while cb_rt_set_async(1) is in force: directly
+  // under a WebAssembly.promising export call. V8 suspends at every call of
+  // a Suspending import (a plain result is awaited too), so every call marks
+  // the run as paused until the wasm stack resumes.
+  const check = env._Py_CheckEmscriptenSignals_Helper;
+  env._Py_CheckEmscriptenSignals_Helper = new WebAssembly.Suspending(() => {
+    const run = runtime.asyncRun();
+    return run.pause(run.due() ? cbYieldToEventLoop() : null).then(check);
+  });
+  env.cb_js_sleep_async = new WebAssembly.Suspending((ms) => {
+    const run = runtime.asyncRun();
+    const end = performance.now() + ms;
+    const wait = (resolve) => {
+      const left = end - performance.now();
+      if (left <= 0) resolve();
+      else setTimeout(() => wait(resolve), Math.ceil(left));   // timers may fire a little early
+    };
+    return run.pause(new Promise(wait));
+  });
+}
+
 /* ---- HTTP for Python's http.client (src/py/_coldbrew/http.py) ------------- */
 
 /* Request headers the host's HTTP stack sets itself (browsers refuse them). */
@@ -373,6 +422,10 @@ function createColdbrew() {
   let stdinPending = new Uint8Array(0);
   let loadOptions = {};     // asyncYieldRate, transformVariableCasing: read by the async and bridge subsystems
   let generation = 0;        // bumped by unload(), so a load() still in flight is dropped
+  let rawExports = null;     // the wasm's own exports (for WebAssembly.promising)
+  let asyncRun = null;       // the async run in progress, if any (see runAsyncCall)
+  let paused = false;        // that run is suspended, waiting for the event loop
+  let yieldRate = null;      // null: by time (CB_YIELD_MS); a number: interpreter checks; Infinity: never
 
   api.PythonError = PythonError;
   api.PythonKeywords = PythonKeywords;
@@ -404,10 +457,18 @@ function createColdbrew() {
    * instance is marked crashed. */
   function begin(fn) {
     requireLoaded(fn);
+    if (paused) {
+      throw new Error(`Coldbrew.${fn}(): Python is busy with an asynchronous run on this instance; ` +
+        'wait for its Promise before calling Python again');
+    }
+    // A call nested in an async run (JS called from that Python calling
+    // Python again) runs synchronously: no suspending imports under it.
+    if (asyncRun && depth === 1 && CB_JSPI) Module._cb_rt_set_async(0);
     depth++;
   }
 
   function end() {
+    if (asyncRun && depth === 2 && CB_JSPI && state === 'loaded') Module._cb_rt_set_async(1);
     if (bridge) bridge.flushReleases();
     if (--depth === 0 && state === 'loaded') {
       if (stdoutSink) stdoutSink.flush();
@@ -588,7 +649,11 @@ function createColdbrew() {
       const modPromise = createColdbrewModule({
         locateFile: (name) => cbAssetLocation(name),
         instantiateWasm(imports, receive) {
-          cbInstantiateWasm(imports, progress).then((r) => receive(r.instance, r.module), wasmFailed);
+          cbWrapImports(imports, { asyncRun: () => asyncRun });
+          cbInstantiateWasm(imports, progress).then((r) => {
+            rawExports = r.instance.exports;
+            receive(r.instance, r.module);
+          }, wasmFailed);
           return {};
         },
         // Emscripten's own messages: kept while starting (shown if start-up
@@ -624,6 +689,8 @@ function createColdbrew() {
       }
       Module._cb_rt_set_c_recursion_limit(cbCRecursionBudget());
       Module._cb_py_set_casing(opts.transformVariableCasing !== false ? 1 : 0);
+      yieldRate = opts.asyncYieldRate === undefined ? null : opts.asyncYieldRate;
+      Module.cbYieldRate = { get: () => yieldRate, set: (v) => { yieldRate = v; } };
       state = 'loaded';
       bridge.callNamed("__import__('_coldbrew.http').http.set_host", [CB_HOST]);
       if (persistedRoots().length) await api.loadFiles();
@@ -640,6 +707,9 @@ function createColdbrew() {
 
   api.unload = function unload() {
     generation++;
+    asyncRun = null;
+    paused = false;
+    rawExports = null;
     if (bridge) bridge.kill();
     bridge = null;
     depth = 0;
@@ -707,6 +777,126 @@ function createColdbrew() {
         }
       }
     });
+  };
+
+  /* ---- asynchronous runs ---------------------------------------------------- */
+
+  /* Runs a wasm export as an async run: through WebAssembly.promising where
+   * the engine has JSPI, so Python yields to the event loop; else synchronously.
+   * prepare() returns [args, cleanup]; finish(rc) turns the result into a value. */
+  async function runAsyncCall(fn, exportName, prepare, finish) {
+    requireLoaded(fn);
+    if (asyncRun || depth > 0) {
+      throw new Error(`Coldbrew.${fn}(): Python is already running on this instance; ` +
+        'wait for the other run to finish (one run at a time per instance)');
+    }
+    const [args, cleanup] = prepare();
+    const run = {
+      resumed: performance.now(),
+      ticks: 0,
+      due() {
+        if (yieldRate === null) return performance.now() - this.resumed >= CB_YIELD_MS;
+        if (yieldRate === Infinity) return false;
+        this.ticks += CB_CHECK_TICKS;
+        if (this.ticks < yieldRate) return false;
+        this.ticks = 0;
+        return true;
+      },
+      /* Suspended until promise settles (null: only until the next microtask). */
+      pause(promise) {
+        paused = true;
+        return (promise || Promise.resolve()).then(() => {
+          paused = false;
+          if (promise) this.resumed = performance.now();
+        });
+      },
+    };
+    begin(fn);
+    asyncRun = run;
+    if (CB_JSPI) {
+      Module._cb_rt_set_async(1);
+      paused = true;   // until the wasm stack has really started (cb_js_async_entered)
+      Module.cbAsyncEntered = () => { paused = false; };
+    }
+    const myGeneration = generation;
+    const which = { cb_rt_run: 0, cb_rt_run_file: 1, cb_py_call_named: 2, cb_py_lookup: 3 }[exportName];
+    let rc;
+    try {
+      rc = CB_JSPI ? await WebAssembly.promising(rawExports.cb_rt_async_call)(which, ...args, 0, 0, 0, 0)
+        : Module[`_${exportName}`](...args);
+    } catch (e) {
+      if (myGeneration !== generation) throw new Error(`Coldbrew.${fn}(): unload() was called during the run`);
+      throw crash(fn, e);
+    } finally {
+      if (myGeneration === generation) {
+        if (CB_JSPI && state === 'loaded') Module._cb_rt_set_async(0);
+        asyncRun = null;
+        paused = false;
+        end();
+      }
+      cleanup();
+    }
+    return finish(rc);
+  }
+
+  function asyncResult(rc) {
+    if (rc !== 0) throw pythonError();
+    return 0;
+  }
+
+  /* UTF-8 copies of strings in wasm memory, freed by the returned cleanup. */
+  function cStrings(strings) {
+    const ptrs = strings.map((s) => (s === null ? 0 : Module.stringToNewUTF8(s)));
+    return [ptrs, () => { if (Module) ptrs.forEach((p) => p && Module._free(p)); }];
+  }
+
+  api.runAsync = async function runAsync(source) {
+    cbCheckString('runAsync', 'source', source);
+    return runAsyncCall('runAsync', 'cb_rt_run', () => {
+      const n = Module.lengthBytesUTF8(source);
+      const [[p], cleanup] = cStrings([source]);
+      return [[p, n], cleanup];
+    }, asyncResult);
+  };
+
+  api.runFileAsync = async function runFileAsync(path, options = {}) {
+    cbCheckString('runFileAsync', 'path', path);
+    if (options === null || typeof options !== 'object') throw new TypeError('Coldbrew.runFileAsync(): options must be an object');
+    const { cwd = null, env = {}, args = [] } = options;
+    if (Object.keys(env).length) {
+      throw new TypeError('Coldbrew.runFileAsync(): options.env is not supported for async runs yet; use setenv()');
+    }
+    const argStrings = args.map(String);
+    return runAsyncCall('runFileAsync', 'cb_rt_run_file', () => {
+      const [ptrs, cleanup] = cStrings([path, cwd, ...argStrings]);
+      const argv = Module._malloc(4 * Math.max(1, argStrings.length));
+      ptrs.slice(2).forEach((p, i) => { Module.HEAPU32[(argv >> 2) + i] = p; });
+      return [[ptrs[0], ptrs[1], argv, argStrings.length], () => { cleanup(); if (Module) Module._free(argv); }];
+    }, asyncResult);
+  };
+
+  api.runFunctionAsync = async function runFunctionAsync(name, ...args) {
+    cbCheckString('runFunctionAsync', 'name', name);
+    requireLoaded('runFunctionAsync');
+    const call = bridge.prepareCallNamed(name, args);
+    return runAsyncCall('runFunctionAsync', 'cb_py_call_named', () => call.prepare(), (r) => call.finish(r));
+  };
+
+  api.getVariableAsync = async function getVariableAsync(name) {
+    cbCheckString('getVariableAsync', 'name', name);
+    requireLoaded('getVariableAsync');
+    const call = bridge.prepareLookup(name);
+    return runAsyncCall('getVariableAsync', 'cb_py_lookup', () => call.prepare(), (r) => call.finish(r));
+  };
+
+  api.setAsyncYieldRate = function setAsyncYieldRate(rate) {
+    const problem = CB_LOAD_OPTIONS.asyncYieldRate(rate);
+    if (problem) throw new TypeError(`Coldbrew.setAsyncYieldRate(): the rate ${problem}`);
+    yieldRate = rate;
+  };
+
+  api.getAsyncYieldRate = function getAsyncYieldRate() {
+    return yieldRate;
   };
 
   /* ---- values and bridge variables (src/js/bridge.js) --------------------- */

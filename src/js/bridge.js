@@ -400,6 +400,24 @@ function cbCreateBridge(Module, runtime) {
     if (r === 0) throw runtime.pythonError();
     return v;
   }
+  function asyncCall(e, argsOf) {
+    const bytes = e.u8.slice(0, e.pos);
+    return {
+      prepare() {
+        const p = Module._malloc(bytes.length);
+        Module.HEAPU8.set(bytes, p);
+        return [argsOf(p), () => { if (!dead) Module._free(p); }];
+      },
+      finish(r) {
+        r >>>= 0;
+        if (r === 0) throw runtime.pythonError();
+        const v = readAt(r);
+        flushReleases();
+        return v;
+      },
+    };
+  }
+
   /* callC with the operands written by build(e). */
   function callWith(name, cfn, ptr, build, a, b) {
     runtime.requireLoaded(name);
@@ -834,6 +852,27 @@ function cbCreateBridge(Module, runtime) {
         if (kw) put(e, kw.keywords);
         for (let i = 0; i < n; i++) put(e, args[i]);
       }, n, kw ? 1 : 0);
+    },
+    /* For async calls: the operands copied into malloc'd memory now, the call
+     * made later by the API (through WebAssembly.promising), the result read by finish(). */
+    prepareCallNamed(name, args) {
+      let n = args.length;
+      const kw = n > 0 && args[n - 1] instanceof PythonKeywords ? args[--n] : null;
+      const e = encoder();
+      try {
+        e.string(name);
+        if (kw) put(e, kw.keywords);
+        for (let i = 0; i < n; i++) put(e, args[i]);
+      } finally {
+        e.busy = false;
+      }
+      return asyncCall(e, (p) => [p, n, kw ? 1 : 0]);
+    },
+    prepareLookup(name) {
+      const e = encoder();
+      e.string(name);
+      e.busy = false;
+      return asyncCall(e, (p) => [p]);
     },
     destroyAll() {
       for (const st of [...liveStates]) destroy(st);

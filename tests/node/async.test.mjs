@@ -1,0 +1,106 @@
+// Asynchronous runs: runAsync, runFileAsync, runFunctionAsync, getVariableAsync,
+// the yield rate, async time.sleep, and the one-run-at-a-time rule. With JSPI
+// (Node >= 24) Python yields to the event loop; without it (Node 20) the same
+// calls run synchronously and their Promises settle the same way.
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadedInstance, py } from './helpers.mjs';
+
+const JSPI = typeof WebAssembly.Suspending === 'function';
+const LOOP = 'total = 0\nfor i in range(2_000_000):\n    total += i\nprint(total)';
+
+/* Runs fn while a 5 ms interval timer ticks; returns the ticks and the largest gap between them. */
+async function withTicks(fn) {
+  let ticks = 0, maxGap = 0, last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+    ticks++;
+  }, 5);
+  try {
+    const value = await fn();
+    maxGap = Math.max(maxGap, performance.now() - last);
+    return { value, ticks, maxGap };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+describe('asynchronous runs', () => {
+  let cb;
+  before(async () => { cb = await loadedInstance(); });
+
+  test('runAsync resolves to 0 with the output; JS timers keep firing meanwhile (JSPI)', async () => {
+    cb.out.length = 0;
+    const r = await withTicks(() => cb.runAsync(LOOP));
+    assert.equal(r.value, 0);
+    assert.deepEqual(cb.out, ['1999999000000']);
+    if (JSPI) {
+      assert.ok(r.ticks >= 5, `timer ticks during the run: ${r.ticks}`);
+      assert.ok(r.maxGap < 50, `largest gap between timer ticks: ${r.maxGap.toFixed(1)} ms`);
+    } else {
+      assert.equal(r.ticks, 0, 'without JSPI the run is synchronous');
+    }
+  });
+
+  test('setAsyncYieldRate(Infinity) never yields; a number yields by interpreter checks; null is the default', async () => {
+    assert.equal(cb.getAsyncYieldRate(), null);
+    cb.setAsyncYieldRate(Infinity);
+    const never = await withTicks(() => cb.runAsync(LOOP));
+    assert.equal(never.ticks, 0);
+    cb.setAsyncYieldRate(1000);
+    assert.equal(cb.getAsyncYieldRate(), 1000);
+    const often = await withTicks(() => cb.runAsync(LOOP));
+    if (JSPI) assert.ok(often.ticks >= 5, `ticks with rate 1000: ${often.ticks}`);
+    assert.throws(() => cb.setAsyncYieldRate(0), /greater than 0/);
+    assert.equal(py(cb, 'print(Coldbrew.get_async_yield_rate())\nColdbrew.set_async_yield_rate(None)\nprint(Coldbrew.get_async_yield_rate())'), '1000\nNone');
+    assert.equal(cb.getAsyncYieldRate(), null);
+    cb.run('Coldbrew.set_async_yield_rate(float("inf"))');
+    assert.equal(cb.getAsyncYieldRate(), Infinity);
+    cb.setAsyncYieldRate(null);
+  });
+
+  test('time.sleep in an async run lets the event loop run', async () => {
+    const r = await withTicks(() => cb.runAsync('import time\nt = time.monotonic()\ntime.sleep(0.3)\nprint(time.monotonic() - t >= 0.3)'));
+    assert.equal(cb.out.at(-1), 'True');
+    if (JSPI) assert.ok(r.ticks >= 20, `timer ticks during a 300 ms sleep: ${r.ticks}`);
+  });
+
+  test('runFunctionAsync and getVariableAsync resolve to values; runFileAsync runs a file', async () => {
+    cb.run('def power(x, y=0):\n    return x ** y\nbig = list(range(5))');
+    assert.equal(await cb.runFunctionAsync('power', 2, cb.PythonKeywords({ y: 20 })), 2 ** 20);
+    assert.deepEqual(await cb.getVariableAsync('big'), [0, 1, 2, 3, 4]);
+    cb.out.length = 0;
+    assert.equal(await cb.runFileAsync('add.py', { cwd: '/coldbrew/examples', args: ['5', '15'] }), 0);
+    assert.deepEqual(cb.out, ['20']);
+  });
+
+  test('an exception rejects with PythonError and the runtime stays usable', async () => {
+    await assert.rejects(cb.runAsync('x = 1\nraise ValueError("async boom")'), (e) =>
+      e instanceof cb.PythonError && e.errorData.type === 'ValueError' && e.errorData.message === 'async boom');
+    await assert.rejects(cb.runFunctionAsync('no_such_function'), (e) => e.errorData.type === 'NameError');
+    assert.equal(await cb.runAsync('y = 2'), 0);
+    assert.equal(py(cb, 'print(x + y)'), '3');
+  });
+
+  test('one run at a time: a second run while one is in progress is a clear error', async () => {
+    const first = cb.runAsync(LOOP);
+    if (JSPI) {
+      assert.throws(() => cb.run('1'), /busy with an asynchronous run/);
+      assert.throws(() => cb.getVariable('total'), /busy with an asynchronous run/);
+      await assert.rejects(cb.runAsync('1'), /already running/);
+    }
+    assert.equal(await first, 0);
+    assert.equal(cb.run('z = 3'), 0);
+  });
+
+  test('JS called from an async run may call Python again (nested, synchronous)', async () => {
+    globalThis.cbNested = (n) => cb.runFunction('double', n);
+    cb.run('def double(n):\n    return 2 * n');
+    cb.out.length = 0;
+    assert.equal(await cb.runAsync('import time\ntime.sleep(0.01)\nprint(Coldbrew.run_function("cbNested", 21))\ntime.sleep(0.01)\nprint("after")'), 0);
+    assert.deepEqual(cb.out, ['42', 'after']);
+    delete globalThis.cbNested;
+  });
+});
