@@ -217,13 +217,12 @@ const CB_JSPI = typeof WebAssembly.Suspending === 'function' && typeof WebAssemb
 const CB_YIELD_MS = 10;        // default: yield after this much Python work
 const CB_CHECK_TICKS = 50;     // interpreter checks between two calls of the periodic hook
 
+/* Node: setImmediate runs after the timers and I/O that are due. Browsers: a
+ * timer task, so other timers (which a message-channel task could starve)
+ * get their turn. */
 function cbYieldToEventLoop() {
   if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => { port1.close(); resolve(); };
-    port2.postMessage(0);
-  });
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /* Wraps the suspending imports; `runtime` answers whether an async run is active. */
