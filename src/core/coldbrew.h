@@ -7,8 +7,8 @@
  *   cb_val_  cb_value.c    the binary value records both languages read and write
  *   cb_py_   cb_pyobj.c    Python objects used from JS (the exports behind JS's Proxy traps)
  *   cb_jsv_  cb_jsvar.c    JS values used from Python (the JavaScriptVariable type)
- * and two files that only replace a libc behaviour: cb_sandbox.c (no host
- * sockets or shell) and cb_sleep.c (clock_nanosleep without spinning).
+ *   cb_rt_   cb_async.c    the periodic hook, sleeping, the entry of async runs
+ * and cb_sandbox.c, which only replaces libc behaviour (no host sockets or shell).
  * Functions follow CPython's convention: NULL or -1 with a Python exception set.
  * Entry points exported to JS (EMSCRIPTEN_KEEPALIVE) never leave an exception
  * set: they report it to JS through cb_err_report() and return -1.

@@ -206,16 +206,16 @@ function cbCRecursionBudget() {
  * Where the engine has JS Promise Integration (WebAssembly.Suspending /
  * WebAssembly.promising: Node >= 24, current Chromium), an async run calls the
  * same wasm export through WebAssembly.promising, and two imports may then
- * suspend the whole Python stack: CPython's periodic check
- * (_Py_CheckEmscriptenSignals_Helper, called every 50 function calls / loop
- * iterations once Py_EMSCRIPTEN_SIGNAL_HANDLING is set) yields to the event
- * loop, and cb_js_sleep (time.sleep, cb_sleep.c) waits on a timer. The wasm
- * is the same as for synchronous runs, which pay nothing for it. Engines
+ * suspend the whole Python stack: the periodic hook (cb_js_async_tick, every
+ * CB_CHECK_TICKS function calls / loop iterations, src/core/cb_async.c)
+ * yields to the event loop when the yield rate says so, and
+ * cb_js_sleep_async (time.sleep) waits on a timer. The wasm is the same as
+ * for synchronous runs, which pay nothing for it (the hook is off). Engines
  * without JSPI run the *Async functions synchronously (the Promise still
  * resolves or rejects the same way). */
 const CB_JSPI = typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
 const CB_YIELD_MS = 10;        // default: yield after this much Python work
-const CB_CHECK_TICKS = 50;     // interpreter checks between two calls of the periodic hook
+const CB_CHECK_TICKS = 2000;   // interpreter checks between two calls of the periodic hook (by default)
 
 /* Node: setImmediate runs after the timers and I/O that are due. Browsers: a
  * timer task, so other timers (which a message-channel task could starve)
@@ -229,14 +229,13 @@ function cbYieldToEventLoop() {
 function cbWrapImports(imports, runtime) {
   if (!CB_JSPI) return;
   const env = imports.env;
-  // Both are only called while cb_rt_set_async(1) is in force: directly
+  // Both are only called while cb_rt_set_async(1, ...) is in force: directly
   // under a WebAssembly.promising export call. V8 suspends at every call of
   // a Suspending import (a plain result is awaited too), so every call marks
   // the run as paused until the wasm stack resumes.
-  const check = env._Py_CheckEmscriptenSignals_Helper;
-  env._Py_CheckEmscriptenSignals_Helper = new WebAssembly.Suspending(() => {
+  env.cb_js_async_tick = new WebAssembly.Suspending(() => {
     const run = runtime.asyncRun();
-    return run.pause(run.due() ? cbYieldToEventLoop() : null).then(check);
+    return run.pause(run.due() ? cbYieldToEventLoop() : null);
   });
   env.cb_js_sleep_async = new WebAssembly.Suspending((ms) => {
     const run = runtime.asyncRun();
@@ -462,12 +461,12 @@ function createColdbrew() {
     }
     // A call nested in an async run (JS called from that Python calling
     // Python again) runs synchronously: no suspending imports under it.
-    if (asyncRun && depth === 1 && CB_JSPI) Module._cb_rt_set_async(0);
+    if (asyncRun && depth === 1 && CB_JSPI) Module._cb_rt_set_async(0, 0);
     depth++;
   }
 
   function end() {
-    if (asyncRun && depth === 2 && CB_JSPI && state === 'loaded') Module._cb_rt_set_async(1);
+    if (asyncRun && depth === 2 && CB_JSPI && state === 'loaded') Module._cb_rt_set_async(1, asyncRun.rearm());
     if (bridge) bridge.flushReleases();
     if (--depth === 0 && state === 'loaded') {
       if (stdoutSink) stdoutSink.flush();
@@ -793,10 +792,17 @@ function createColdbrew() {
     const run = {
       resumed: performance.now(),
       ticks: 0,
+      interval: CB_CHECK_TICKS,
+      /* How many interpreter checks between two ticks of the hook. */
+      rearm() {
+        this.interval = yieldRate === null ? CB_CHECK_TICKS : yieldRate === Infinity ? 0x3fffffff
+          : Math.max(1, Math.min(Math.round(yieldRate), CB_CHECK_TICKS));
+        return this.interval;
+      },
       due() {
         if (yieldRate === null) return performance.now() - this.resumed >= CB_YIELD_MS;
         if (yieldRate === Infinity) return false;
-        this.ticks += CB_CHECK_TICKS;
+        this.ticks += this.interval;
         if (this.ticks < yieldRate) return false;
         this.ticks = 0;
         return true;
@@ -813,7 +819,7 @@ function createColdbrew() {
     begin(fn);
     asyncRun = run;
     if (CB_JSPI) {
-      Module._cb_rt_set_async(1);
+      Module._cb_rt_set_async(1, run.rearm());
       paused = true;   // until the wasm stack has really started (cb_js_async_entered)
       Module.cbAsyncEntered = () => { paused = false; };
     }
@@ -828,7 +834,7 @@ function createColdbrew() {
       throw crash(fn, e);
     } finally {
       if (myGeneration === generation) {
-        if (CB_JSPI && state === 'loaded') Module._cb_rt_set_async(0);
+        if (CB_JSPI && state === 'loaded') Module._cb_rt_set_async(0, 0);
         asyncRun = null;
         paused = false;
         end();
