@@ -73,6 +73,12 @@ _Py_CheckEmscriptenSignalsPeriodically(void)
     }
 }
 
+int
+cb_rt_async_on(void)
+{
+    return cb_async_on;
+}
+
 /* Async runs on or off; `interval`: interpreter checks between two ticks. */
 CB_EXPORT void
 cb_rt_set_async(int on, int interval)

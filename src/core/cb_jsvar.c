@@ -28,6 +28,11 @@ enum { R_ERROR = -1, R_UNSUPPORTED = -2, R_MISSING = -3 };
 EM_JS(int, cb_js_op, (int op, int handle, int this_handle, const char *args, char *out, int cap), {
     return Module.cbBridge.jsOp(op, handle, this_handle, args, out, cap);
 });
+/* The same operation inside an async run: the JS API replaces it with a
+ * WebAssembly.Suspending import that resolves Promises (cb_async.c). */
+EM_JS(int, cb_js_op_async, (int op, int handle, int this_handle, const char *args, char *out, int cap), {
+    throw new Error('Coldbrew: asynchronous bridge operation without JSPI');
+});
 EM_JS(void, cb_js_take, (char *out), { Module.cbBridge.takeResult(out); });
 EM_JS(void, cb_js_release, (int handle), { Module.cbBridge.releaseHandle(handle); });
 EM_JS(int, cb_js_hold_last_error, (void), { return Module.cbBridge.holdLastError(); });
@@ -154,7 +159,8 @@ cb_jsv_op(int op, int32_t handle, int32_t this_handle, int *status)
         Py_LeaveRecursiveCall();
         return NULL;
     }
-    int n = cb_js_op(op, handle, this_handle, cb_val_result(), small, (int)sizeof small);
+    int n = cb_rt_async_on() ? cb_js_op_async(op, handle, this_handle, cb_val_result(), small, (int)sizeof small)
+                              : cb_js_op(op, handle, this_handle, cb_val_result(), small, (int)sizeof small);
     Py_LeaveRecursiveCall();
     Py_LeaveRecursiveCall();
     if (status) {

@@ -67,6 +67,9 @@ PyObject *cb_py_snake_name(PyObject *name);  /* mostCommon -> most_common, or NU
 int cb_py_casing(void);                      /* is transformVariableCasing on? */
 int cb_py_nesting(void);                     /* JS -> Python calls now running */
 
+/* cb_async.c */
+int cb_rt_async_on(void);                    /* inside an async run (suspending imports allowed)? */
+
 /* utilities (cb_runtime.c) */
 PyObject *cb_rt_main_dict(void);            /* borrowed: __main__.__dict__ */
 void cb_rt_flush_stdio(void);               /* flushes sys.stdout/sys.stderr, keeps any error */

@@ -233,6 +233,7 @@ function cbWrapImports(imports, runtime) {
   // under a WebAssembly.promising export call. V8 suspends at every call of
   // a Suspending import (a plain result is awaited too), so every call marks
   // the run as paused until the wasm stack resumes.
+  env.cb_js_op_async = new WebAssembly.Suspending((...args) => runtime.bridge().jsOpAsync(runtime.asyncRun(), ...args));
   env.cb_js_async_tick = new WebAssembly.Suspending(() => {
     const run = runtime.asyncRun();
     return run.pause(run.due() ? cbYieldToEventLoop() : null);
@@ -647,7 +648,7 @@ function createColdbrew() {
       const modPromise = createColdbrewModule({
         locateFile: (name) => cbAssetLocation(name),
         instantiateWasm(imports, receive) {
-          cbWrapImports(imports, { asyncRun: () => asyncRun });
+          cbWrapImports(imports, { asyncRun: () => asyncRun, bridge: () => bridge });
           cbInstantiateWasm(imports, progress).then((r) => {
             rawExports = r.instance.exports;
             receive(r.instance, r.module);

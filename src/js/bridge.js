@@ -797,37 +797,72 @@ function cbCreateBridge(Module, runtime) {
     }
   }
 
-  /* Called by cb_jsvar.c: runs one operation, writes the result record into
-   * out (cap bytes) or keeps it for takeResult(). */
+  /* Writes an operation's result record into out (cap bytes) or keeps it for
+   * takeResult(); returns its length (or the CB_R_* code it was given). */
+  function writeResult(r, out, cap) {
+    if (typeof r === 'number') return r;
+    const e = enc.busy ? new CbEncoder() : enc;
+    e.pos = 0;
+    if (r.method !== undefined) {
+      e.word(CB_T.JSMETHOD);
+      e.word(hold(r.method));
+      e.word(hold(r.self));
+    } else {
+      put(e, r.value);
+    }
+    const len = e.pos;
+    views();
+    if (len <= cap) Module.HEAPU8.set(e.u8.subarray(0, len), out);
+    else pendingResult = e.u8.slice(0, len);
+    return len;
+  }
+
+  function failed(err) {
+    if (Module.cbCrashed) throw err;   // the runtime is lost: unwind to the API call
+    Module.cbLastJsError = err;
+    return CB_R_ERROR;
+  }
+
+  /* get_variable (16) and calls (4) are where a Promise is resolved in an async run. */
+  const awaits = (op, r) => (op === 4 || op === 16) && typeof r === 'object' && r.value instanceof Promise;
+
+  /* Called by cb_jsvar.c: runs one operation synchronously. */
   function jsOp(op, h, th, args, out, cap) {
+    try {
+      views();
+      rp = args;
+      const r = jsOpBody(op, h, th);
+      if (awaits(op, r)) {
+        r.value.catch(() => {});   // not awaited here: no unhandled rejection
+        throw new TypeError('a JavaScript Promise cannot be resolved in a synchronous run; run the Python ' +
+          'code with runAsync / runFunctionAsync (or pass the Promise on without awaiting it from Python)');
+      }
+      return writeResult(r, out, cap);
+    } catch (err) {
+      return failed(err);
+    }
+  }
+
+  /* The same, inside an async run (cb_js_op_async, a suspending import): a
+   * Promise from a call or get_variable is resolved before Python continues. */
+  function jsOpAsync(run, op, h, th, args, out, cap) {
     let r;
     try {
       views();
       rp = args;
       r = jsOpBody(op, h, th);
-      if (typeof r === 'number') return r;
-      const e = enc.busy ? new CbEncoder() : enc;
-      e.pos = 0;
-      if (r.method !== undefined) {
-        e.word(CB_T.JSMETHOD);
-        e.word(hold(r.method));
-        e.word(hold(r.self));
-      } else {
-        put(e, r.value);
-      }
-      const len = e.pos;
-      if (len <= cap) Module.HEAPU8.set(e.u8.subarray(0, len), out);
-      else pendingResult = e.u8.slice(0, len);
-      return len;
     } catch (err) {
-      if (Module.cbCrashed) throw err;   // the runtime is lost: unwind to the API call
-      Module.cbLastJsError = err;
-      return CB_R_ERROR;
+      return failed(err);
     }
+    const settled = awaits(op, r) ? r.value.then((value) => ({ value })) : null;
+    return run.pause(settled).then(
+      () => (settled ? settled.then((v) => writeResult(v, out, cap)) : writeResult(r, out, cap)),
+    ).then((n) => n, failed);
   }
 
   const bridge = {
     jsOp,
+    jsOpAsync,
     takeResult(out) {
       Module.HEAPU8.set(pendingResult, out);
       pendingResult = null;

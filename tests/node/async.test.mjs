@@ -97,6 +97,43 @@ describe('asynchronous runs', () => {
     assert.equal(cb.run('z = 3'), 0);
   });
 
+  test('Promises from JS are resolved for Python in an async run; a rejection is a JavaScriptError', async () => {
+    globalThis.cbLater = (v, ms) => new Promise((resolve) => setTimeout(() => resolve(v), ms));
+    globalThis.cbFails = () => Promise.reject(new RangeError('no luck'));
+    globalThis.cbReady = Promise.resolve({ answer: 42 });
+    cb.out.length = 0;
+    const source = `
+v = Coldbrew.run_function("cbLater", "done", 100)
+print(v, Coldbrew.get_variable("cbReady")["answer"])
+later = Coldbrew.get_variable("cbLater")
+print(later([1, 2], 10))
+try:
+    Coldbrew.run_function("cbFails")
+except Coldbrew.JavaScriptError as e:
+    print("JavaScriptError", e.error_data["name"], e.error_data["message"])
+`;
+    if (JSPI) {
+      const r = await withTicks(() => cb.runAsync(source));
+      assert.deepEqual(cb.out, ['done 42', '[1, 2]', 'JavaScriptError RangeError no luck']);
+      assert.ok(r.ticks >= 10, `timer ticks while Python waited: ${r.ticks}`);
+    } else {   // no JSPI: the run is synchronous, so the Promise cannot be waited for
+      // (an uncaught JavaScriptError reaches JS as the original error)
+      await assert.rejects(cb.runAsync(source), (e) => e instanceof TypeError && /cannot be resolved in a synchronous run/.test(e.message));
+    }
+    delete globalThis.cbLater;
+    delete globalThis.cbFails;
+    delete globalThis.cbReady;
+  });
+
+  test('in a synchronous run, a Promise to resolve is a clear error', () => {
+    globalThis.cbLater = () => new Promise((resolve) => setTimeout(resolve, 10));
+    assert.throws(() => cb.run('Coldbrew.run_function("cbLater")'), (e) =>
+      e instanceof TypeError && /cannot be resolved in a synchronous run/.test(e.message));
+    assert.equal(cb.getExceptionInfo().type, 'JavaScriptError');
+    assert.equal(cb.run('x = 1'), 0);
+    delete globalThis.cbLater;
+  });
+
   test('JS called from an async run may call Python again (nested, synchronous)', async () => {
     globalThis.cbNested = (n) => cb.runFunction('double', n);
     cb.run('def double(n):\n    return 2 * n');
