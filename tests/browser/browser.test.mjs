@@ -1,7 +1,7 @@
 // Coldbrew in a real browser: Debian's Chromium, headless, against bin/coldbrew-serve.
 // Every page here is served with the server's strict Content-Security-Policy
 // (no 'unsafe-eval'), so every test also shows that the runtime needs no eval.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +12,12 @@ let server, base, browser;
 before(async () => {
   ({ server, base } = await startServer());
   browser = await launch();
+});
+
+// Every test's pages and contexts are closed after it: each page holds a whole
+// runtime (wasm memory, stdlib), and pages of one origin may share a renderer.
+afterEach(async () => {
+  for (const context of browser.contexts()) await context.close();
 });
 
 after(async () => {
