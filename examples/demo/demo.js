@@ -13,6 +13,7 @@ name = input("What is your name? ")
 print(f"Nice to meet you, {name}!")
 `,
   'Fibonacci timing': `import time
+print("(runs asynchronously: the page stays responsive)")
 
 def fib(n):
     return n if n < 2 else fib(n - 1) + fib(n - 2)
@@ -98,19 +99,24 @@ function showExample(name) {
   }
 }
 
-function run() {
+/* Python runs asynchronously (Coldbrew.runAsync): the page stays responsive
+ * while it works, and time.sleep does not freeze it. */
+async function run() {
   if ($('run').disabled) return;
+  $('run').disabled = true;
   const started = performance.now();
   try {
     if (editor.readOnly && current in JS_EXAMPLES) {
       JS_EXAMPLES[current](Coldbrew, (...args) => write(`${args.join(' ')}\n`));
     } else {
-      Coldbrew.run(editor.value);
+      await Coldbrew.runAsync(editor.value);
     }
     write(`[done in ${((performance.now() - started) / 1000).toFixed(3)} s]\n`, 'info');
   } catch (e) {
     if (e instanceof Coldbrew.PythonError) write(e.errorData.traceback, 'err');
     else write(`${e && e.stack ? e.stack : e}\n`, 'err');
+  } finally {
+    $('run').disabled = false;
   }
 }
 
