@@ -86,6 +86,16 @@ describe('asynchronous runs', () => {
     assert.equal(py(cb, 'print(x + y)'), '3');
   });
 
+  test('bad input: non-string source or name, bad options, an unknown file', async () => {
+    await assert.rejects(cb.runAsync(42), /source must be a string/);
+    await assert.rejects(cb.runFunctionAsync(null), /name must be a string/);
+    await assert.rejects(cb.getVariableAsync({}), /name must be a string/);
+    await assert.rejects(cb.runFileAsync('add.py', null), /options must be an object/);
+    await assert.rejects(cb.runFileAsync('add.py', { env: { A: '1' } }), /env is not supported/);
+    await assert.rejects(cb.runFileAsync('/no/such/file.py'), (e) => e instanceof cb.PythonError);
+    assert.equal(await cb.runAsync('ok = 1'), 0);
+  });
+
   test('one run at a time: a second run while one is in progress is a clear error', async () => {
     const first = cb.runAsync(LOOP);
     if (JSPI) {

@@ -515,6 +515,16 @@ except AttributeError as e:
     delete globalThis.cbNotFn;
     assert.throws(() => cb.getVariable('None').x, TypeError);
     assert.throws(() => cb.getVariable('no_such_name'), (e) => e.errorData.type === 'NameError');
+    assert.throws(() => cb.getVariable(5), /name must be a string/);
+    assert.throws(() => cb.runFunction(undefined), /name must be a string/);
+    assert.throws(() => cb.runFunction('len', cb.PythonKeywords([1])), (e) => e.errorData.type === 'TypeError');
+    assert.throws(() => cb.PythonKeywords(null), /expects an object/);
+    assert.equal(py(cb, `
+try:
+    Coldbrew.get_variable(5)
+except TypeError as e:
+    print(e)
+`), 'a JavaScript variable name must be a str, not int');
   });
   bt('a JS getter that throws, a Python __getattr__ that raises', () => {
     globalThis.cbGetter = { get boom() { throw new Error('getter failed'); } };
