@@ -834,8 +834,8 @@ function cbCreateBridge(Module, runtime) {
       const r = jsOpBody(op, h, th);
       if (awaits(op, r)) {
         r.value.catch(() => {});   // not awaited here: no unhandled rejection
-        throw new TypeError('a JavaScript Promise cannot be resolved in a synchronous run; run the Python ' +
-          'code with runAsync / runFunctionAsync (or pass the Promise on without awaiting it from Python)');
+        throw new TypeError('this JavaScript call returned a Promise, which cannot be resolved in a synchronous run; ' +
+          'run the Python code with runAsync / runFunctionAsync to have Python wait for it');
       }
       return writeResult(r, out, cap);
     } catch (err) {
