@@ -318,13 +318,31 @@ function cbHttpBrowser(req) {
   return { status: xhr.status, statusText: xhr.statusText, headers, body };
 }
 
-/* The host services handed to Python at load(). */
-const CB_HOST = {
-  httpRequest(method, url, headers, body, timeout) {
-    const req = { method, url, headers: headers.filter(([k]) => !CB_HTTP_SKIP.test(k)), body: body == null ? null : body, timeout };
-    return CB_IS_NODE ? cbHttpNode(req) : cbHttpBrowser(req);
-  },
-};
+/* The same request with fetch(), as a Promise: for async runs, where the
+ * bridge resolves it while the event loop keeps running. */
+async function cbHttpFetch(req) {
+  try {
+    const r = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? undefined,
+      redirect: CB_IS_NODE ? 'manual' : 'follow', signal: req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined });
+    return { status: r.status, statusText: r.statusText, headers: [...r.headers], body: new Uint8Array(await r.arrayBuffer()) };
+  } catch (e) {
+    const c = e.cause || e;
+    const code = typeof c.code === 'string' ? c.code : e.name === 'TimeoutError' ? 'ETIMEDOUT' : (CB_IS_NODE ? e.name : 'ECONNREFUSED');
+    return { error: { code, message: c.message || e.message } };
+  }
+}
+
+/* The host services handed to Python at load(); inAsyncRun() says whether
+ * the request comes straight from an async run (then it is not blocking). */
+function cbHost(inAsyncRun) {
+  return {
+    httpRequest(method, url, headers, body, timeout) {
+      const req = { method, url, headers: headers.filter(([k]) => !CB_HTTP_SKIP.test(k)), body: body == null ? null : body, timeout };
+      if (inAsyncRun()) return cbHttpFetch(req);
+      return CB_IS_NODE ? cbHttpNode(req) : cbHttpBrowser(req);
+    },
+  };
+}
 
 /* Where saveFiles() keeps files: IndexedDB in browsers, a folder in Node. */
 function cbStorage(fsOptions) {
@@ -691,7 +709,7 @@ function createColdbrew() {
       yieldRate = opts.asyncYieldRate === undefined ? null : opts.asyncYieldRate;
       Module.cbYieldRate = { get: () => yieldRate, set: (v) => { yieldRate = v; } };
       state = 'loaded';
-      bridge.callNamed("__import__('_coldbrew.http').http.set_host", [CB_HOST]);
+      bridge.callNamed("__import__('_coldbrew.http').http.set_host", [cbHost(() => CB_JSPI && asyncRun !== null && depth === 1)]);
       if (persistedRoots().length) await api.loadFiles();
       if (opts.onProgress) opts.onProgress({ loaded: total, total });
     })().catch((e) => {

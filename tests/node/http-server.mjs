@@ -28,7 +28,7 @@ const server = http.createServer((req, res) => {
         res.end();
         break;
       case '/slow':
-        setTimeout(() => { res.writeHead(200); res.end('late'); }, 3000);
+        setTimeout(() => { res.writeHead(200); res.end('late'); }, Number(url.searchParams.get('ms') || 3000));
         break;
       default:
         res.writeHead(404, { 'Content-Type': 'text/plain' });

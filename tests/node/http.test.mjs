@@ -106,3 +106,29 @@ print(http.client.HTTPSConnection.default_port, "https" in [type(h).__name__[:5]
     assert.throws(() => cb.run('import ssl'), (e) => e.errorData.type === 'ModuleNotFoundError');
   });
 });
+
+describe('HTTP from Python in an async run', () => {
+  test('urlopen does not block the event loop (JSPI); errors are the same', async () => {
+    const JSPI = typeof WebAssembly.Suspending === 'function';
+    let ticks = 0;
+    const timer = setInterval(() => { ticks++; }, 5);
+    cb.out.length = 0;
+    await cb.runAsync(`
+import urllib.request, urllib.error
+print(urllib.request.urlopen(BASE + "/slow?ms=300").read().decode())
+print(urllib.request.urlopen(BASE + "/bytes").read() == bytes(range(256)))
+try:
+    urllib.request.urlopen(BASE + "/missing")
+except urllib.error.HTTPError as e:
+    print(e.code)
+try:
+    urllib.request.urlopen(DEAD + "/x")
+except urllib.error.URLError as e:
+    print(type(e.reason).__name__)
+`);
+    clearInterval(timer);
+    assert.deepEqual(cb.out, ['late', 'True', '404', 'ConnectionRefusedError']);
+    if (JSPI) assert.ok(ticks >= 30, `timer ticks during a 300 ms request: ${ticks}`);
+    else assert.equal(ticks, 0, 'without JSPI the run (and the request) is synchronous');
+  });
+});
