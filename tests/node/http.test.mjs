@@ -113,7 +113,8 @@ describe('HTTP from Python in an async run', () => {
     let ticks = 0;
     const timer = setInterval(() => { ticks++; }, 5);
     cb.out.length = 0;
-    await cb.runAsync(`
+    try {
+      await cb.runAsync(`
 import urllib.request, urllib.error
 print(urllib.request.urlopen(BASE + "/slow?ms=300").read().decode())
 print(urllib.request.urlopen(BASE + "/bytes").read() == bytes(range(256)))
@@ -126,7 +127,9 @@ try:
 except urllib.error.URLError as e:
     print(type(e.reason).__name__)
 `);
-    clearInterval(timer);
+    } finally {
+      clearInterval(timer);   // a failing run must not leave the timer keeping the test process alive
+    }
     assert.deepEqual(cb.out, ['late', 'True', '404', 'ConnectionRefusedError']);
     if (JSPI) assert.ok(ticks >= 30, `timer ticks during a 300 ms request: ${ticks}`);
     else assert.equal(ticks, 0, 'without JSPI the run (and the request) is synchronous');
