@@ -14,17 +14,27 @@
  *     stack switch each time, which made call-heavy code 1.7-3.4x slower.
  *   - Module.Py_EmscriptenSignalBuffer (a SharedArrayBuffer a host may set)
  *     still delivers signals such as SIGINT, as with CPython's own file.
+ * Standard input: read() is defined here too, so that in an async run a read
+ * of fd 0 may first await Coldbrew.onStandardInReadAsync (cb_js_stdin_async).
  * Sleeping: without pthreads Emscripten's libc spins on the clock for
  * time.sleep(); clock_nanosleep (a weak alias in musl) is replaced to block
  * in Atomics.wait where the host allows it, or, in an async run, to suspend
  * on a timer (cb_js_sleep_async). Suspending imports may only be called under
  * WebAssembly.promising, so the JS API switches cb_rt_set_async() on and off
  * as async runs, and calls nested in them, begin and end.
+ * asyncio: _coldbrew.aio.HostEventLoop waits through Coldbrew._asyncio_wait()
+ * here, for its next timer or for a JS Promise a coroutine awaits to settle
+ * (the JS API keeps the settled ones in a queue, Module.cbAio): suspended on
+ * the event loop in an async run, asleep in a sync one. While such a loop
+ * runs (Coldbrew._asyncio_loop), a Promise a JS call returns reaches Python as
+ * an awaitable JavaScriptVariable instead of being waited for.
  */
 #include "coldbrew.h"
 
 #include <errno.h>
 #include <time.h>
+#include <unistd.h>
+#include <wasi/api.h>
 
 /* ---- the periodic hook (replaces Python/emscripten_signal.c) ---------------- */
 
@@ -153,4 +163,113 @@ clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct tim
         cb_js_sleep(ms);
     }
     return 0;
+}
+
+/* ---- standard input in async runs (Coldbrew.onStandardInReadAsync) --------------------- */
+
+/* Does the JS API want to fill stdin asynchronously before this read? */
+EM_JS(int, cb_js_stdin_wants_async, (void), { return Module.cbStdin.wantsAsync() ? 1 : 0; });
+/* Replaced by the JS API (WebAssembly.Suspending): awaits onStandardInReadAsync(size). */
+EM_JS(void, cb_js_stdin_async, (int size), { throw new Error('Coldbrew: asynchronous stdin without JSPI'); });
+
+/* libc's read() (musl's unistd/read.c for Emscripten) with one addition: in
+ * an async run, a read of fd 0 that would find no input waits for
+ * onStandardInReadAsync's Promise first (the event loop runs meanwhile); the
+ * read itself then goes through the stdin device as always. Defining read()
+ * here keeps libc's copy out of the link, as with clock_nanosleep below. */
+ssize_t
+read(int fd, void *buf, size_t count)
+{
+    if (fd == 0 && cb_async_on && count > 0 && cb_js_stdin_wants_async()) {
+        cb_js_stdin_async(count > 0x7fffffff ? 0x7fffffff : (int)count);
+    }
+    __wasi_iovec_t iov = {.buf = buf, .buf_len = count};
+    __wasi_size_t num;
+    __wasi_errno_t err = __wasi_fd_read(fd, &iov, 1, &num);
+    if (err != 0) {
+        errno = err;
+        return -1;
+    }
+    return (ssize_t)num;
+}
+
+/* ---- asyncio's waiting (src/py/_coldbrew/aio.py) ---------------------------------- */
+
+static int cb_aio_loops;   /* HostEventLoops running (0 or 1: asyncio forbids nesting) */
+
+/* Read by the bridge (src/js/bridge.js): should a Promise reach Python as is? */
+CB_EXPORT int
+cb_aio_loop_running(void)
+{
+    return cb_aio_loops > 0;
+}
+
+/* Sync runs: how many settled Promises are queued; -1 if the loop waits for a
+ * Promise that cannot settle now; -2 if it has nothing to wait for at all. */
+EM_JS(int, cb_js_aio_poll, (double ms, int pending), { return Module.cbAio.poll(ms, pending); });
+/* Replaced by the JS API (WebAssembly.Suspending): waits for a settlement or ms. */
+EM_JS(int, cb_js_aio_wait_async, (double ms), { throw new Error('Coldbrew: asyncio wait without JSPI'); });
+
+static PyObject *
+cb_aio_set_loop(PyObject *module, PyObject *running)
+{
+    int on = PyObject_IsTrue(running);
+    if (on < 0) {
+        return NULL;
+    }
+    cb_aio_loops = on ? cb_aio_loops + 1 : (cb_aio_loops > 0 ? cb_aio_loops - 1 : 0);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+cb_aio_wait(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "_asyncio_wait(milliseconds, pending) takes 2 arguments");
+        return NULL;
+    }
+    double ms = PyFloat_AsDouble(args[0]);
+    int pending = PyObject_IsTrue(args[1]);
+    if ((ms == -1.0 && PyErr_Occurred()) || pending < 0) {
+        return NULL;
+    }
+    int n;
+    if (cb_async_on && ms != 0) {
+        /* suspended until a Promise settles or the next timer is due */
+        n = pending || ms > 0 ? cb_js_aio_wait_async(ms) : -2;
+    } else {
+        /* a zero timeout (ready callbacks) never suspends: the periodic
+         * hook still yields to the event loop every few ms of work */
+        n = cb_js_aio_poll(ms, pending);
+        if (n == 0 && ms > 0) {
+            cb_js_sleep(ms);
+        }
+    }
+    if (n == -1) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "asyncio is waiting for a JavaScript Promise, which cannot settle while Python runs "
+                        "synchronously; run this code with Coldbrew.runAsync() (or runFunctionAsync/runFileAsync)");
+        return NULL;
+    }
+    if (n == -2) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "the asyncio event loop has nothing left to wait for (no timer, no JavaScript Promise): "
+                        "it would wait forever");
+        return NULL;
+    }
+    return PyLong_FromLong(n);
+}
+
+static PyMethodDef cb_aio_functions[] = {
+    {"_asyncio_loop", cb_aio_set_loop, METH_O, "Internal: a Coldbrew asyncio loop starts (True) or stops running."},
+    {"_asyncio_wait", (PyCFunction)(void (*)(void))cb_aio_wait, METH_FASTCALL,
+     "Internal: waits up to ms milliseconds (< 0: no limit) for a JavaScript Promise to settle; "
+     "returns how many have settled."},
+    {NULL, NULL, 0, NULL},
+};
+
+int
+cb_async_init(PyObject *module)
+{
+    return PyModule_AddFunctions(module, cb_aio_functions);
 }

@@ -20,7 +20,7 @@ enum {
     OP_GET = 1, OP_SET = 2, OP_DEL = 3, OP_CALL = 4, OP_LEN = 5, OP_CONTAINS = 6, OP_ITER = 7,
     OP_NEXT = 8, OP_STR = 9, OP_REPR = 10, OP_TYPE = 11, OP_DIR = 12, OP_BOOL = 13, OP_HASH = 14,
     OP_BINOP = 15, OP_GLOBAL = 16, OP_GETITEM = 17, OP_SETITEM = 18, OP_DELITEM = 19, OP_UNARY = 20,
-    OP_LIVE = 21,
+    OP_LIVE = 21, OP_RESOLVE = 22, OP_SET_ERROR = 23,
 };
 /* cb_js_op's results besides a record length */
 enum { R_ERROR = -1, R_UNSUPPORTED = -2, R_MISSING = -3 };
@@ -556,6 +556,20 @@ static PyMemberDef cb_jsv_members[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
+/* `await js_value` in a coroutine: the Promise settles on the JS event loop,
+ * which _coldbrew.aio's event loop waits for (cb_async.c). */
+static PyObject *
+cb_jsv_await(PyObject *self)
+{
+    PyObject *aio = PyImport_ImportModule("_coldbrew.aio");
+    if (aio == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyObject_CallMethod(aio, "awaitable", "O", self);
+    Py_DECREF(aio);
+    return r;
+}
+
 static PyType_Slot cb_jsv_slots[] = {
     {Py_tp_doc, "A JavaScript value used from Python (a bridge variable)."},
     {Py_tp_dealloc, cb_jsv_dealloc},
@@ -576,6 +590,7 @@ static PyType_Slot cb_jsv_slots[] = {
     {Py_mp_subscript, cb_jsv_getitem},
     {Py_mp_ass_subscript, cb_jsv_setitem},
     {Py_nb_bool, cb_jsv_bool},
+    {Py_am_await, cb_jsv_await},
     {Py_nb_add, cb_jsv_add},
     {Py_nb_subtract, cb_jsv_sub},
     {Py_nb_multiply, cb_jsv_mul},
@@ -696,6 +711,40 @@ cb_jsv_live_counts(PyObject *module, PyObject *unused)
     return r;
 }
 
+/* For the runtime's helpers: a Promise's value, waited for here even while
+ * an asyncio loop runs (an async run suspends; a sync run raises). Other
+ * values are returned as they are. */
+static PyObject *
+cb_jsv_resolve(PyObject *module, PyObject *o)
+{
+    if (!cb_jsv_check(o)) {
+        return Py_NewRef(o);
+    }
+    cb_jsv *v = (cb_jsv *)o;
+    if (!cb_jsv_alive(v)) {
+        return NULL;
+    }
+    cb_val_begin();
+    return cb_jsv_op(OP_RESOLVE, v->handle, -1, NULL);
+}
+
+/* The JavaScriptError for a JS value (a Promise's rejection reason), returned. */
+static PyObject *
+cb_jsv_error_for(PyObject *module, PyObject *reason)
+{
+    cb_val_begin();
+    if (cb_val_put(reason) < 0) {
+        return NULL;
+    }
+    PyObject *r = cb_jsv_op(OP_SET_ERROR, -1, -1, NULL);
+    if (r == NULL) {
+        return NULL;
+    }
+    Py_DECREF(r);
+    cb_err_raise_from_js();
+    return PyErr_GetRaisedException();
+}
+
 static PyMethodDef cb_jsv_functions[] = {
     {"get_variable", cb_jsv_get_variable, METH_O,
      "get_variable(name) -> value\n\nA global JavaScript variable (globalThis), by name or dotted path."},
@@ -704,6 +753,8 @@ static PyMethodDef cb_jsv_functions[] = {
      "arguments are passed as one trailing object."},
     {"destroy_all_variables", cb_jsv_destroy_all, METH_NOARGS,
      "Releases every JavaScript value Python holds; those variables can no longer be used."},
+    {"_resolve", cb_jsv_resolve, METH_O, "Internal: the value of a JavaScript Promise (waited for)."},
+    {"_javascript_error", cb_jsv_error_for, METH_O, "Internal: the JavaScriptError for a rejection reason."},
     {"_pin_variable", cb_jsv_pin, METH_O, "Internal: keeps a JavaScriptVariable through destroy_all_variables()."},
     {"live_variable_counts", cb_jsv_live_counts, METH_NOARGS,
      "{'python': Python objects held by JavaScript, 'javascript': JavaScript values held by Python}"},

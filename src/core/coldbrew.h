@@ -69,6 +69,7 @@ int cb_py_nesting(void);                     /* JS -> Python calls now running *
 
 /* cb_async.c */
 int cb_rt_async_on(void);                    /* inside an async run (suspending imports allowed)? */
+int cb_async_init(PyObject *module);         /* adds the asyncio helpers to the module */
 
 /* utilities (cb_runtime.c) */
 PyObject *cb_rt_main_dict(void);            /* borrowed: __main__.__dict__ */

@@ -238,6 +238,11 @@ function cbWrapImports(imports, runtime) {
     const run = runtime.asyncRun();
     return run.pause(run.due() ? cbYieldToEventLoop() : null);
   });
+  env.cb_js_aio_wait_async = new WebAssembly.Suspending((ms) => {
+    const aio = runtime.aio();
+    return runtime.asyncRun().pause(aio.wait(ms)).then(() => aio.length);
+  });
+  env.cb_js_stdin_async = new WebAssembly.Suspending((size) => runtime.asyncRun().pause(runtime.stdin().readAsync(size)));
   env.cb_js_sleep_async = new WebAssembly.Suspending((ms) => {
     const run = runtime.asyncRun();
     const end = performance.now() + ms;
@@ -248,6 +253,46 @@ function cbWrapImports(imports, runtime) {
     };
     return run.pause(new Promise(wait));
   });
+}
+
+/* Settled Promises that Python coroutines await (src/py/_coldbrew/aio.py):
+ * their callbacks queue [token, ok, value]; the asyncio loop takes them when
+ * it wakes (Coldbrew._asyncio_wait, src/core/cb_async.c). */
+function cbAioQueue() {
+  let queue = [];
+  let wake = null;
+  const push = (entry) => {
+    queue.push(entry);
+    if (wake) wake();
+  };
+  return {
+    watch(promise, token) {
+      Promise.resolve(promise).then((v) => push([token, true, v]), (e) => push([token, false, e]));
+    },
+    take() {
+      const q = queue;
+      queue = [];
+      return q;
+    },
+    get length() { return queue.length; },
+    /* Without waiting: how many settled; else -1 (only Promises left to wait
+     * for: a sync run cannot), -2 (nothing at all), 0 (sleep ms). */
+    poll(ms, pending) {
+      return queue.length || (ms < 0 ? (pending ? -1 : -2) : 0);
+    },
+    /* Async runs: settles when a Promise settles, or after ms (< 0: no limit). */
+    wait(ms) {
+      if (queue.length) return Promise.resolve();
+      return new Promise((resolve) => {
+        const timer = ms >= 0 ? setTimeout(() => { wake = null; resolve(); }, Math.ceil(ms)) : null;
+        wake = () => {
+          wake = null;
+          if (timer !== null) clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+  };
 }
 
 /* ---- HTTP for Python's http.client (src/py/_coldbrew/http.py) ------------- */
@@ -332,11 +377,14 @@ async function cbHttpFetch(req) {
   }
 }
 
-/* The host services handed to Python at load(); inAsyncRun() says whether
- * the request comes straight from an async run (then it is not blocking). */
-function cbHost(inAsyncRun) {
+/* The host services handed to Python at load() (_coldbrew.host; snake_case
+ * names work with transformVariableCasing off too). inAsyncRun() says whether
+ * a request comes straight from an async run (then it need not block). */
+function cbHost(inAsyncRun, aio) {
   return {
-    httpRequest(method, url, headers, body, timeout) {
+    aio_watch: aio.watch,
+    aio_take: aio.take,
+    http_request(method, url, headers, body, timeout) {
       const req = { method, url, headers: headers.filter(([k]) => !CB_HTTP_SKIP.test(k)), body: body == null ? null : body, timeout };
       if (inAsyncRun()) return cbHttpFetch(req);
       return CB_IS_NODE ? cbHttpNode(req) : cbHttpBrowser(req);
@@ -441,6 +489,7 @@ function createColdbrew() {
   let generation = 0;        // bumped by unload(), so a load() still in flight is dropped
   let rawExports = null;     // the wasm's own exports (for WebAssembly.promising)
   let asyncRun = null;       // the async run in progress, if any (see runAsyncCall)
+  let aio = null;            // settled Promises for Python's asyncio loop (cbAioQueue)
   let paused = false;        // that run is suspended, waiting for the event loop
   let yieldRate = null;      // null: by time (CB_YIELD_MS); a number: interpreter checks; Infinity: never
 
@@ -450,6 +499,7 @@ function createColdbrew() {
   api.onStandardOut = (line) => console.log(line);
   api.onStandardErr = (line) => console.warn(line);
   api.onStandardInRead = null;
+  api.onStandardInReadAsync = null;   // async runs: (size) => Promise of a string (or null at the end)
   api.standardInBuffer = '';
 
   function warn(text) {
@@ -589,16 +639,38 @@ function createColdbrew() {
       }
       if (typeof api.onStandardInRead === 'function') {
         stdoutSink.flush();   // show a prompt written without a newline
-        const s = api.onStandardInRead(size);
-        if (typeof s === 'string') stdinPending = encoder.encode(s);
-        else if (s instanceof Uint8Array) stdinPending = s;
-        else if (s != null) throw new TypeError('Coldbrew.onStandardInRead must return a string (or null for end of input)');
+        take(api.onStandardInRead(size), 'onStandardInRead');
       }
     }
+    function take(s, from) {
+      if (typeof s === 'string') stdinPending = encoder.encode(s);
+      else if (s instanceof Uint8Array) stdinPending = s;
+      else if (s != null) throw new TypeError(`Coldbrew.${from} must return a string (or null for end of input)`);
+    }
+    /* Async runs (src/core/cb_async.c's read()): before a read of stdin that
+     * would find nothing, onStandardInReadAsync's Promise is awaited. */
+    let stdinFailed = false;
+    Module.cbStdin = {
+      wantsAsync: () => stdinPending.length === 0 && typeof api.onStandardInReadAsync === 'function' &&
+        !(typeof api.standardInBuffer === 'string' && api.standardInBuffer.length),
+      readAsync(size) {
+        stdoutSink.flush();   // show a prompt written without a newline
+        return Promise.resolve().then(() => api.onStandardInReadAsync(size)).then(
+          (s) => take(s, 'onStandardInReadAsync'),
+        ).catch((e) => {
+          console.error('Coldbrew: onStandardInReadAsync failed:', e);
+          stdinFailed = true;   // the read that follows raises OSError (EIO)
+        });
+      },
+    };
     const ops = (sink) => ({
       open() {}, close() {}, fsync() { sink && sink.flush(); },
       read(stream, buffer, offset, length) {
         if (sink) return 0;
+        if (stdinFailed) {
+          stdinFailed = false;
+          throw new FS.ErrnoError(29);
+        }
         if (stdinPending.length === 0) guarded('onStandardInRead', () => refillStdin(length));
         const n = Math.min(length, stdinPending.length);
         buffer.set(stdinPending.subarray(0, n), offset);
@@ -666,7 +738,7 @@ function createColdbrew() {
       const modPromise = createColdbrewModule({
         locateFile: (name) => cbAssetLocation(name),
         instantiateWasm(imports, receive) {
-          cbWrapImports(imports, { asyncRun: () => asyncRun, bridge: () => bridge });
+          cbWrapImports(imports, { asyncRun: () => asyncRun, bridge: () => bridge, aio: () => aio, stdin: () => Module.cbStdin });
           cbInstantiateWasm(imports, progress).then((r) => {
             rawExports = r.instance.exports;
             receive(r.instance, r.module);
@@ -696,6 +768,8 @@ function createColdbrew() {
         depth: () => depth,
       });
       Module.cbBridge = bridge;
+      aio = cbAioQueue();
+      Module.cbAio = aio;
       makeFolders();
       Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
       makeStdio();
@@ -709,7 +783,7 @@ function createColdbrew() {
       yieldRate = opts.asyncYieldRate === undefined ? null : opts.asyncYieldRate;
       Module.cbYieldRate = { get: () => yieldRate, set: (v) => { yieldRate = v; } };
       state = 'loaded';
-      bridge.callNamed("__import__('_coldbrew.http').http.set_host", [cbHost(() => CB_JSPI && asyncRun !== null && depth === 1)]);
+      bridge.callNamed("__import__('_coldbrew').set_host", [cbHost(() => CB_JSPI && asyncRun !== null && depth === 1, aio)]);
       if (persistedRoots().length) await api.loadFiles();
       if (opts.onProgress) opts.onProgress({ loaded: total, total });
     })().catch((e) => {

@@ -793,6 +793,8 @@ function cbCreateBridge(Module, runtime) {
         return { value: unops[code](obj) };
       }
       case 21: return { value: liveJs };   // LIVE
+      case 22: return { value: obj };      // RESOLVE: the value, a Promise waited for (see awaits)
+      case 23: Module.cbLastJsError = read(); return { value: undefined };   // SET_ERROR (a rejection reason)
       default: throw new Error(`Coldbrew: unknown bridge operation ${op}`);
     }
   }
@@ -823,8 +825,10 @@ function cbCreateBridge(Module, runtime) {
     return CB_R_ERROR;
   }
 
-  /* get_variable (16) and calls (4) are where a Promise is resolved in an async run. */
-  const awaits = (op, r) => (op === 4 || op === 16) && typeof r === 'object' && r.value instanceof Promise;
+  /* get_variable (16) and calls (4) are where a Promise is resolved in an async
+   * run, unless a Coldbrew asyncio loop runs: then coroutines await it. */
+  const awaits = (op, r) => typeof r === 'object' && r.value instanceof Promise &&
+    (op === 22 || ((op === 4 || op === 16) && !Module._cb_aio_loop_running()));
 
   /* Called by cb_jsvar.c: runs one operation synchronously. */
   function jsOp(op, h, th, args, out, cap) {

@@ -134,4 +134,17 @@ except urllib.error.URLError as e:
     if (JSPI) assert.ok(ticks >= 30, `timer ticks during a 300 ms request: ${ticks}`);
     else assert.equal(ticks, 0, 'without JSPI the run (and the request) is synchronous');
   });
+
+  test('urlopen inside a coroutine run by asyncio (the request is waited for in place)', async () => {
+    cb.out.length = 0;
+    await cb.runAsync(`
+import asyncio, urllib.request
+async def main():
+    await asyncio.sleep(0.01)
+    with urllib.request.urlopen(BASE + "/hello") as r:
+        return r.status, r.read().decode()
+print(asyncio.run(main()))
+`);
+    assert.deepEqual(cb.out, ["(200, 'hello from the server ✓')"]);
+  });
 });

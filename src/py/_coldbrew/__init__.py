@@ -1,4 +1,14 @@
 """Coldbrew's helpers written in Python (shipped in the standard library zip).
 
 The JavaScript API calls them through the bridge; they are not a public API.
+`host` is the JS API's services object (HTTP requests, the Promise queue of
+asyncio), set once by load().
 """
+
+host = None
+
+
+def set_host(services):
+    global host
+    import Coldbrew
+    host = Coldbrew._pin_variable(services)   # not released by destroy_all_variables()

@@ -13,17 +13,13 @@ import errno
 import io
 import socket
 
-_host = None   # the JS API's host services (a JavaScriptVariable), set at load()
+import Coldbrew
+import _coldbrew
+
 
 _HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "host",
                "upgrade", "te", "trailer", "proxy-connection", "expect"}
 _RESPONSE_SKIP = {"content-encoding", "transfer-encoding", "content-length", "connection", "keep-alive"}
-
-
-def set_host(host):
-    global _host
-    import Coldbrew
-    _host = Coldbrew._pin_variable(host)   # not released by destroy_all_variables()
 
 
 def _dechunk(body):
@@ -94,7 +90,8 @@ class FetchSocket:
         return f"{self._scheme}://{netloc}{target}"
 
     def _exchange(self):
-        if _host is None:
+        host = _coldbrew.host
+        if host is None:
             raise OSError(errno.ENOSYS, "HTTP is not available: Coldbrew's JavaScript side did not register it")
         data = bytes(self._out)
         self._out.clear()
@@ -113,8 +110,9 @@ class FetchSocket:
             body = _dechunk(body)
         url = self._url(target)
         timeout = self._timeout if isinstance(self._timeout, (int, float)) else 0
-        reply = _host.http_request(method, url, headers, body if body or method not in ("GET", "HEAD") else None,
-                                   int(timeout * 1000))
+        reply = host.http_request(method, url, headers, body if body or method not in ("GET", "HEAD") else None,
+                                  int(timeout * 1000))
+        reply = Coldbrew._resolve(reply)   # a Promise in an async run inside an asyncio loop
         if reply.get("error"):
             _raise_for(reply["error"], url)
         payload = reply["body"]
