@@ -107,6 +107,9 @@ int cb_rt_run(const char *source, size_t length);
 int cb_rt_run_file(const char *path, const char *cwd, const char **args, int nargs);
 char *cb_py_call_named(const char *buf, int nargs, int has_kw);
 char *cb_py_lookup(const char *buf);
+char *cb_py_get(PyObject *o, const char *buf);
+char *cb_py_call(PyObject *o, const char *buf, int nargs, int has_kw);
+char *cb_py_construct(PyObject *o, const char *buf, int nargs, int has_kw);
 
 /* Called through WebAssembly.promising: tells JS that the run has started on
  * the wasm stack (until then, and while it is suspended, other calls into the
@@ -122,8 +125,14 @@ cb_rt_async_call(int which, uintptr_t a, uintptr_t b, uintptr_t c, uintptr_t d)
         return (uintptr_t)cb_rt_run_file((const char *)a, (const char *)b, (const char **)c, (int)d);
     case 2:
         return (uintptr_t)cb_py_call_named((const char *)a, (int)b, (int)c);
-    default:
+    case 3:
         return (uintptr_t)cb_py_lookup((const char *)a);
+    case 4:
+        return (uintptr_t)cb_py_get((PyObject *)a, (const char *)b);
+    case 5:
+        return (uintptr_t)cb_py_call((PyObject *)a, (const char *)b, (int)c, (int)d);
+    default:
+        return (uintptr_t)cb_py_construct((PyObject *)a, (const char *)b, (int)c, (int)d);
     }
 }
 

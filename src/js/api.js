@@ -830,25 +830,42 @@ function createColdbrew() {
     });
   };
 
-  api.runFile = function runFile(path, options = {}) {
-    cbCheckString('runFile', 'path', path);
-    if (options === null || typeof options !== 'object') throw new TypeError('Coldbrew.runFile(): options must be an object');
+  /* runFile's and runFileAsync's options, checked: [cwd, env entries, args]. */
+  function runFileOptions(fn, path, options) {
+    cbCheckString(fn, 'path', path);
+    if (options === null || typeof options !== 'object') throw new TypeError(`Coldbrew.${fn}(): options must be an object`);
     const { cwd = null, env = {}, args = [] } = options;
     for (const k of Object.keys(options)) {
-      if (!['cwd', 'env', 'args'].includes(k)) throw new TypeError(`Coldbrew.runFile(): unknown option '${k}' (known: cwd, env, args)`);
+      if (!['cwd', 'env', 'args'].includes(k)) throw new TypeError(`Coldbrew.${fn}(): unknown option '${k}' (known: cwd, env, args)`);
     }
-    if (cwd !== null) cbCheckString('runFile', 'options.cwd', cwd);
-    if (env === null || typeof env !== 'object') throw new TypeError('Coldbrew.runFile(): options.env must be an object');
-    if (!Array.isArray(args)) throw new TypeError('Coldbrew.runFile(): options.args must be an array of strings');
+    if (cwd !== null) cbCheckString(fn, 'options.cwd', cwd);
+    if (env === null || typeof env !== 'object') throw new TypeError(`Coldbrew.${fn}(): options.env must be an object`);
+    if (!Array.isArray(args)) throw new TypeError(`Coldbrew.${fn}(): options.args must be an array of strings`);
     const argStrings = args.map((a) => {
-      if (typeof a !== 'string' && typeof a !== 'number') throw new TypeError('Coldbrew.runFile(): options.args must hold strings');
+      if (typeof a !== 'string' && typeof a !== 'number') throw new TypeError(`Coldbrew.${fn}(): options.args must hold strings`);
       return String(a);
     });
-    const envEntries = Object.entries(env).map(([k, v]) => [k, String(v)]);
+    return [cwd, Object.entries(env).map(([k, v]) => [k, String(v)]), argStrings];
+  }
+
+  /* Sets environment variables for one run; returns what puts them back. */
+  function setRunEnv(envEntries) {
+    if (!envEntries.length) return () => {};
+    const saved = readEnv();
+    for (const [k, v] of envEntries) withStrings([k, v], (kp, vp) => check(Module._cb_rt_setenv(kp, vp)));
+    return () => {
+      if (state !== 'loaded') return;
+      for (const [k] of envEntries) {
+        if (k in saved) withStrings([k, saved[k]], (kp, vp) => Module._cb_rt_setenv(kp, vp));
+        else withStrings([k], (kp) => Module._cb_rt_unsetenv(kp));
+      }
+    };
+  }
+
+  api.runFile = function runFile(path, options = {}) {
+    const [cwd, envEntries, argStrings] = runFileOptions('runFile', path, options);
     return enter('runFile', () => {
-      // Environment variables apply for this run only.
-      const saved = envEntries.length ? readEnv() : null;
-      for (const [k, v] of envEntries) withStrings([k, v], (kp, vp) => check(Module._cb_rt_setenv(kp, vp)));
+      const restoreEnv = setRunEnv(envEntries);   // for this run only
       try {
         return withStrings([path, cwd, ...argStrings], (pathPtr, cwdPtr, ...argPtrs) => {
           const argv = Module._malloc(4 * Math.max(1, argPtrs.length));
@@ -860,12 +877,7 @@ function createColdbrew() {
           }
         });
       } finally {
-        if (saved) {
-          for (const [k] of envEntries) {
-            if (k in saved) withStrings([k, saved[k]], (kp, vp) => Module._cb_rt_setenv(kp, vp));
-            else withStrings([k], (kp) => Module._cb_rt_unsetenv(kp));
-          }
-        }
+        restoreEnv();
       }
     });
   };
@@ -917,7 +929,8 @@ function createColdbrew() {
       Module.cbAsyncEntered = () => { paused = false; };
     }
     const myGeneration = generation;
-    const which = { cb_rt_run: 0, cb_rt_run_file: 1, cb_py_call_named: 2, cb_py_lookup: 3 }[exportName];
+    const which = { cb_rt_run: 0, cb_rt_run_file: 1, cb_py_call_named: 2, cb_py_lookup: 3, cb_py_get: 4,
+      cb_py_call: 5, cb_py_construct: 6 }[exportName];
     let rc;
     try {
       rc = CB_JSPI ? await WebAssembly.promising(rawExports.cb_rt_async_call)(which, ...args, 0, 0, 0, 0)
@@ -958,18 +971,17 @@ function createColdbrew() {
   };
 
   api.runFileAsync = async function runFileAsync(path, options = {}) {
-    cbCheckString('runFileAsync', 'path', path);
-    if (options === null || typeof options !== 'object') throw new TypeError('Coldbrew.runFileAsync(): options must be an object');
-    const { cwd = null, env = {}, args = [] } = options;
-    if (Object.keys(env).length) {
-      throw new TypeError('Coldbrew.runFileAsync(): options.env is not supported for async runs yet; use setenv()');
-    }
-    const argStrings = args.map(String);
+    const [cwd, envEntries, argStrings] = runFileOptions('runFileAsync', path, options);
     return runAsyncCall('runFileAsync', 'cb_rt_run_file', () => {
+      const restoreEnv = setRunEnv(envEntries);   // for this run only
       const [ptrs, cleanup] = cStrings([path, cwd, ...argStrings]);
       const argv = Module._malloc(4 * Math.max(1, argStrings.length));
       ptrs.slice(2).forEach((p, i) => { Module.HEAPU32[(argv >> 2) + i] = p; });
-      return [[ptrs[0], ptrs[1], argv, argStrings.length], () => { cleanup(); if (Module) Module._free(argv); }];
+      return [[ptrs[0], ptrs[1], argv, argStrings.length], () => {
+        cleanup();
+        if (Module) Module._free(argv);
+        restoreEnv();
+      }];
     }, asyncResult);
   };
 
@@ -980,11 +992,73 @@ function createColdbrew() {
     return runAsyncCall('runFunctionAsync', 'cb_py_call_named', () => call.prepare(), (r) => call.finish(r));
   };
 
-  api.getVariableAsync = async function getVariableAsync(name) {
-    cbCheckString('getVariableAsync', 'name', name);
-    requireLoaded('getVariableAsync');
-    const call = bridge.prepareLookup(name);
-    return runAsyncCall('getVariableAsync', 'cb_py_lookup', () => call.prepare(), (r) => call.finish(r));
+  /* ---- async bridge variables (getVariableAsync) ----------------------------
+   * getVariableAsync returns a thenable Proxy right away. Each property read
+   * or call on it is one more step of a chain; every step that touches a
+   * Python object is an async run of its own (so urlopen(...).read() may wait
+   * on the network), started when the steps it needs have settled, and queued
+   * behind other async work on this instance instead of failing as busy.
+   * Awaiting a step gives its value: a plain value or an ordinary PythonVariable. */
+  let asyncQueue = Promise.resolve();
+  const idle = () => state !== 'loaded' || (asyncRun === null && depth === 0);
+  function queued(step) {
+    const next = asyncQueue.then(async () => {
+      while (!idle()) await new Promise((resolve) => setTimeout(resolve, 1));
+      return step();
+    });
+    asyncQueue = next.catch(() => {});
+    return next;
+  }
+  function asyncStep(prepared, exportName) {
+    return runAsyncCall('getVariableAsync', exportName, () => prepared.prepare(), (r) => prepared.finish(r));
+  }
+  function asyncGet(value, key) {
+    const prepared = bridge.prepareGet(value, key);
+    if (prepared) return asyncStep(prepared, 'cb_py_get');
+    if (value === null || value === undefined) throw new TypeError(`Cannot read properties of ${value} (reading '${key}')`);
+    return value[key];
+  }
+  function asyncApply(self, fn, args, construct) {
+    const prepared = bridge.prepareCall(fn, args);
+    if (prepared) return asyncStep(prepared, construct ? 'cb_py_construct' : 'cb_py_call');
+    if (typeof fn !== 'function') throw new TypeError(`${fn === null ? 'null' : typeof fn} is not a function`);
+    return construct ? new fn(...args) : Reflect.apply(fn, self, args);
+  }
+  function asyncVariable(promise, parent) {
+    promise.catch(() => {});   // a failed step is reported where the chain is awaited
+    const proxy = new Proxy(function AsyncPythonVariable() {}, {
+      get(target, prop) {
+        if (prop === 'then') return (ok, fail) => promise.then(ok, fail);
+        if (prop === 'catch') return (fail) => promise.catch(fail);
+        if (prop === 'finally') return (f) => promise.finally(f);
+        if (typeof prop === 'symbol') return undefined;
+        return asyncVariable(promise.then((v) => queued(() => asyncGet(v, prop))), promise);
+      },
+      apply(target, thisArg, args) {
+        const step = Promise.all([parent, promise, ...args]).then(([self, fn, ...a]) => queued(() => asyncApply(self, fn, a, false)));
+        return asyncVariable(step, null);
+      },
+      construct(target, args) {
+        const step = Promise.all([promise, ...args]).then(([fn, ...a]) => queued(() => asyncApply(undefined, fn, a, true)));
+        return asyncVariable(step, null);
+      },
+      set() {
+        throw new TypeError('Coldbrew: an async Python variable cannot be assigned to; await it first');
+      },
+    });
+    return proxy;
+  }
+
+  api.getVariableAsync = function getVariableAsync(name) {
+    const lookup = Promise.resolve().then(() => {
+      cbCheckString('getVariableAsync', 'name', name);
+      requireLoaded('getVariableAsync');
+      return queued(() => {
+        const call = bridge.prepareLookup(name);
+        return runAsyncCall('getVariableAsync', 'cb_py_lookup', () => call.prepare(), (r) => call.finish(r));
+      });
+    });
+    return asyncVariable(lookup, undefined);
   };
 
   api.setAsyncYieldRate = function setAsyncYieldRate(rate) {

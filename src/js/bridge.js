@@ -907,6 +907,33 @@ function cbCreateBridge(Module, runtime) {
       }
       return asyncCall(e, (p) => [p, n, kw ? 1 : 0]);
     },
+    /* The same for a property read or a call on a Python variable (the
+     * proxies of getVariableAsync): null if v is not a Python variable. */
+    prepareGet(v, key) {
+      const st = pyStates.get(v);
+      if (!st) return null;
+      const e = encoder();
+      try {
+        putKey(e, String(key));
+      } finally {
+        e.busy = false;
+      }
+      return asyncCall(e, (p) => [live(st).ptr, p]);
+    },
+    prepareCall(v, args) {
+      const st = pyStates.get(v);
+      if (!st) return null;
+      let n = args.length;
+      const kw = n > 0 && args[n - 1] instanceof PythonKeywords ? args[--n] : null;
+      const e = encoder();
+      try {
+        if (kw) put(e, kw.keywords);
+        for (let i = 0; i < n; i++) put(e, args[i]);
+      } finally {
+        e.busy = false;
+      }
+      return asyncCall(e, (p) => [live(st).ptr, p, n, kw ? 1 : 0]);
+    },
     prepareLookup(name) {
       const e = encoder();
       e.string(name);

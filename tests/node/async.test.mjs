@@ -76,6 +76,46 @@ describe('asynchronous runs', () => {
     cb.out.length = 0;
     assert.equal(await cb.runFileAsync('add.py', { cwd: '/coldbrew/examples', args: ['5', '15'] }), 0);
     assert.deepEqual(cb.out, ['20']);
+    // options.env applies to that run only
+    cb.run('with open("/tmp/env.py", "w") as f:\n    f.write("import os\\nprint(os.environ.get(\'CB_COLOUR\'))")');
+    cb.out.length = 0;
+    assert.equal(await cb.runFileAsync('/tmp/env.py', { env: { CB_COLOUR: 'teal' } }), 0);
+    assert.equal(await cb.runFileAsync('/tmp/env.py'), 0);
+    assert.deepEqual(cb.out, ['teal', 'None']);
+  });
+
+  test('getVariableAsync: property reads, calls and `new` chain without awaiting each step; each step is an async run', async () => {
+    cb.run(`
+import time
+class Doubler:
+    def __init__(self, n, *, step=2):
+        self.n, self.step = n, step
+    def grow(self):
+        time.sleep(0.05)   # in an async run: the event loop keeps running
+        return Doubler(self.n * self.step, step=self.step)
+    def value(self):
+        return self.n
+table = {"rows": [[1, 2], [3, 4]]}
+`);
+    const Doubler = cb.getVariableAsync('Doubler');
+    assert.equal(typeof Doubler.then, 'function');
+    const r = await withTicks(() => new Doubler(3, cb.PythonKeywords({ step: 3 })).grow().grow().value());
+    assert.equal(r.value, 27);
+    if (JSPI) assert.ok(r.ticks >= 10, `timer ticks during two 50 ms sleeps: ${r.ticks}`);
+    assert.deepEqual(await cb.getVariableAsync('table').rows[1], [3, 4]);
+    const counter = await cb.getVariableAsync('__import__')('collections').Counter('abracadabra');
+    assert.ok(cb.PythonVariable.isPythonVariable(counter), 'a non-plain result is an ordinary Python variable');
+    assert.deepEqual(counter.mostCommon(1), [['a', 5]]);
+    // Two chains at once are queued, not refused as busy.
+    const both = await Promise.all([cb.getVariableAsync('Doubler')(1).grow().value(), cb.getVariableAsync('Doubler')(5).value()]);
+    assert.deepEqual(both, [2, 5]);
+    // A failing step rejects the chain with the PythonError; the runtime stays usable.
+    await assert.rejects(async () => await cb.getVariableAsync('Doubler')(1).value(5), (e) =>
+      e instanceof cb.PythonError && e.errorData.type === 'TypeError' && /positional argument/.test(e.message));
+    await assert.rejects(async () => await cb.getVariableAsync('Doubler')(1).no_such_method(), /undefined is not a function/);
+    await assert.rejects(async () => await cb.getVariableAsync('no_such_name').x, (e) => e.errorData.type === 'NameError');
+    assert.throws(() => { cb.getVariableAsync('table').rows = 1; }, /cannot be assigned/);
+    assert.equal(await cb.runAsync('ok = 2'), 0);
   });
 
   test('an exception rejects with PythonError and the runtime stays usable', async () => {
@@ -89,9 +129,10 @@ describe('asynchronous runs', () => {
   test('bad input: non-string source or name, bad options, an unknown file', async () => {
     await assert.rejects(cb.runAsync(42), /source must be a string/);
     await assert.rejects(cb.runFunctionAsync(null), /name must be a string/);
-    await assert.rejects(cb.getVariableAsync({}), /name must be a string/);
+    await assert.rejects(async () => await cb.getVariableAsync({}), /name must be a string/);
     await assert.rejects(cb.runFileAsync('add.py', null), /options must be an object/);
-    await assert.rejects(cb.runFileAsync('add.py', { env: { A: '1' } }), /env is not supported/);
+    await assert.rejects(cb.runFileAsync('add.py', { env: null }), /options.env must be an object/);
+    await assert.rejects(cb.runFileAsync('add.py', { colour: 1 }), /unknown option 'colour'/);
     await assert.rejects(cb.runFileAsync('/no/such/file.py'), (e) => e instanceof cb.PythonError);
     assert.equal(await cb.runAsync('ok = 1'), 0);
   });

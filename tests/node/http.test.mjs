@@ -94,6 +94,12 @@ c.close()
 `), '200 hello from the server ✓\n201 5\n200 b\'\'');
   });
 
+  test('HTTP works with transformVariableCasing off too', async () => {
+    const plain = await loadedInstance({ hideWarnings: true, transformVariableCasing: false });
+    assert.equal(py(plain, `import urllib.request\nprint(urllib.request.urlopen("${base}/hello").status)`), '200');
+    plain.unload();
+  });
+
   test('a timeout raises TimeoutError; https and HTTPSConnection exist without ssl', () => {
     assert.equal(py(cb, `
 import urllib.request, urllib.error, http.client
@@ -146,5 +152,13 @@ async def main():
 print(asyncio.run(main()))
 `);
     assert.deepEqual(cb.out, ["(200, 'hello from the server ✓')"]);
+  });
+
+  test('the reference\'s example: urlopen through getVariableAsync, read in one chain (bytes arrive as a Uint8Array)', async () => {
+    cb.run('import urllib.request');
+    const urllib = cb.getVariableAsync('urllib');
+    const body = await urllib.request.urlopen(`${base}/hello`).read();
+    assert.ok(body instanceof Uint8Array);
+    assert.equal(new TextDecoder().decode(body), 'hello from the server ✓');
   });
 });
