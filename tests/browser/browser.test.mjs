@@ -259,6 +259,36 @@ describe('asynchronous runs in a page (JSPI)', () => {
   });
 });
 
+describe('asyncio, async stdin and async variables in a page', () => {
+  test('coroutines await fetch(); input() awaits onStandardInReadAsync; getVariableAsync chains', async () => {
+    const page = await loaded();
+    const r = await page.evaluate(async () => {
+      window.out.length = 0;
+      Coldbrew.onStandardInReadAsync = () => new Promise((resolve) => setTimeout(() => resolve('Grace\n'), 20));
+      await Coldbrew.runAsync(`
+import asyncio
+fetch = Coldbrew.get_variable("fetch")
+async def size(url):
+    response = await fetch(url)
+    return response.status, len(await response.text())
+async def main():
+    return await asyncio.gather(size("/tests/browser/page.html"), size("/no/such/file"), asyncio.sleep(0.02, "slept"))
+(ok, missing, slept) = asyncio.run(main())
+print(ok[0], ok[1] > 100, missing[0], slept)
+print("hello", input("who? "))
+`);
+      Coldbrew.onStandardInReadAsync = null;
+      Coldbrew.run('import urllib.request\nclass Box:\n    def __init__(self, v):\n        self.v = v\n    def double(self):\n        return Box(self.v * 2)');
+      const doubled = await new (Coldbrew.getVariableAsync('Box'))(21).double().v;
+      const page = await Coldbrew.getVariableAsync('urllib').request.urlopen(`${location.origin}/tests/browser/page.html`).status;
+      return { out: window.out, doubled, page };
+    });
+    assert.deepEqual(r.out, ['200 True 404 slept', 'who? ', 'hello Grace']);
+    assert.equal(r.doubled, 42);
+    assert.equal(r.page, 200);
+  });
+});
+
 describe('HTTP from Python in a page (synchronous XMLHttpRequest)', () => {
   test('urllib GET of a same-origin file, binary intact; 404 raises HTTPError', async () => {
     const page = await loaded();
