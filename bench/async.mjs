@@ -42,7 +42,7 @@ const jspi = typeof WebAssembly.Suspending === 'function';
 console.log(`Node ${process.version}, JSPI ${jspi ? 'yes' : 'no (async calls run synchronously)'}; best of 5 after a warm-up\n`);
 console.log('workload          sync s    async s   async/sync   worst timer delay (sync / async)');
 const ratios = [];
-for (const name of ['fib_recursive', 'fib_bigint', 'file_io', 'mix']) {
+for (const name of ['fib_recursive', 'fib_bigint', 'file_io', 'mix', 'asyncio_tasks']) {
   Coldbrew.runFunction('timed', name);
   await Coldbrew.runFunctionAsync('timed', name);
   let sync = { seconds: Infinity }, asyncBest = { seconds: Infinity }, syncWorst = 0, asyncWorst = 0;

@@ -48,14 +48,32 @@ def mix():
     return total
 
 
+def asyncio_tasks():
+    import asyncio
+
+    async def worker(i, queue):
+        await asyncio.sleep(0)
+        await queue.put(i * i)
+
+    async def main():
+        queue = asyncio.Queue()
+        await asyncio.gather(*(worker(i, queue) for i in range(5000)))
+        total = 0
+        while not queue.empty():
+            total += queue.get_nowait()
+        return total
+
+    return asyncio.run(main())
+
+
 def run_all(folder, warmup=True):
     """Times each workload (best of REPEAT) after one untimed round, so a JIT
     engine's tier-up (V8 compiles hot wasm in the background) is not measured."""
     if warmup:
-        fib_recursive(), fib_bigint(), file_io(folder), mix()
+        fib_recursive(), fib_bigint(), file_io(folder), mix(), asyncio_tasks()
     results = {}
     for name, fn in [("fib_recursive", fib_recursive), ("fib_bigint", fib_bigint),
-                     ("file_io", lambda: file_io(folder)), ("mix", mix)]:
+                     ("file_io", lambda: file_io(folder)), ("mix", mix), ("asyncio_tasks", asyncio_tasks)]:
         best = None
         for _ in range(REPEAT):
             t0 = time.perf_counter()
