@@ -311,18 +311,9 @@ function cbHttpNode(req) {
     const worker = new Worker(`
       const { workerData } = require('worker_threads');
       const { port, flag } = workerData;
+      const fetchReply = ${cbHttpFetch.toString()};
       port.on('message', async (req) => {
-        let reply;
-        try {
-          const r = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? undefined,
-            redirect: 'manual', signal: req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined });
-          reply = { status: r.status, statusText: r.statusText, headers: [...r.headers], body: new Uint8Array(await r.arrayBuffer()) };
-        } catch (e) {
-          const c = e.cause || e;
-          const code = typeof c.code === 'string' ? c.code : e.name === 'TimeoutError' ? 'ETIMEDOUT' : e.name;
-          reply = { error: { code, message: c.message || e.message } };
-        }
-        port.postMessage(reply);
+        port.postMessage(await fetchReply(req, 'manual'));
         Atomics.store(flag, 0, 1);
         Atomics.notify(flag, 0);
       });`, { eval: true, workerData: { port: port2, flag }, transferList: [port2] });
@@ -365,14 +356,16 @@ function cbHttpBrowser(req) {
 
 /* The same request with fetch(), as a Promise: for async runs, where the
  * bridge resolves it while the event loop keeps running. */
-async function cbHttpFetch(req) {
+async function cbHttpFetch(req, redirect) {
+  // No free variables: the Node helper worker runs this function's source too.
   try {
     const r = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? undefined,
-      redirect: CB_IS_NODE ? 'manual' : 'follow', signal: req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined });
+      redirect, signal: req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined });
     return { status: r.status, statusText: r.statusText, headers: [...r.headers], body: new Uint8Array(await r.arrayBuffer()) };
   } catch (e) {
     const c = e.cause || e;
-    const code = typeof c.code === 'string' ? c.code : e.name === 'TimeoutError' ? 'ETIMEDOUT' : (CB_IS_NODE ? e.name : 'ECONNREFUSED');
+    const code = typeof c.code === 'string' ? c.code : e.name === 'TimeoutError' ? 'ETIMEDOUT'
+      : (redirect === 'manual' ? e.name : 'ECONNREFUSED');
     return { error: { code, message: c.message || e.message } };
   }
 }
@@ -386,7 +379,7 @@ function cbHost(inAsyncRun, aio) {
     aio_take: aio.take,
     http_request(method, url, headers, body, timeout) {
       const req = { method, url, headers: headers.filter(([k]) => !CB_HTTP_SKIP.test(k)), body: body == null ? null : body, timeout };
-      if (inAsyncRun()) return cbHttpFetch(req);
+      if (inAsyncRun()) return cbHttpFetch(req, CB_IS_NODE ? 'manual' : 'follow');
       return CB_IS_NODE ? cbHttpNode(req) : cbHttpBrowser(req);
     },
   };
@@ -569,19 +562,27 @@ function createColdbrew() {
   }
 
   /* Runs a C function with strings converted to malloc'd UTF-8. */
-  function withStrings(strings, body) {
+  /* Copies strings (null stays a NULL pointer) into malloc'd C strings;
+   * returns the pointers and what frees them. */
+  function cStrings(strings) {
     const ptrs = [];
+    const free = () => { if (Module) for (const p of ptrs) if (p) Module._free(p); };
     try {
-      for (const s of strings) {
-        if (s === null) { ptrs.push(0); continue; }
-        const n = Module.lengthBytesUTF8(s) + 1;
-        const p = Module._malloc(n);
-        Module.stringToUTF8(s, p, n);
-        ptrs.push(p);
-      }
+      for (const s of strings) ptrs.push(s === null ? 0 : Module.stringToNewUTF8(s));
+    } catch (e) {
+      free();
+      throw e;
+    }
+    return [ptrs, free];
+  }
+
+  /* Runs body(...pointers) with the strings as C strings, freed afterwards. */
+  function withStrings(strings, body) {
+    const [ptrs, free] = cStrings(strings);
+    try {
       return body(...ptrs);
     } finally {
-      for (const p of ptrs) if (p) Module._free(p);
+      free();
     }
   }
 
@@ -956,11 +957,6 @@ function createColdbrew() {
   }
 
   /* UTF-8 copies of strings in wasm memory, freed by the returned cleanup. */
-  function cStrings(strings) {
-    const ptrs = strings.map((s) => (s === null ? 0 : Module.stringToNewUTF8(s)));
-    return [ptrs, () => { if (Module) ptrs.forEach((p) => p && Module._free(p)); }];
-  }
-
   api.runAsync = async function runAsync(source) {
     cbCheckString('runAsync', 'source', source);
     return runAsyncCall('runAsync', 'cb_rt_run', () => {

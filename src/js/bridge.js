@@ -465,23 +465,31 @@ function cbCreateBridge(Module, runtime) {
   function pyGet(st, key) {
     return callWith('getVariable', Module._cb_py_get, live(st).ptr, (e) => putKey(e, key));
   }
+  /* A call's operands as C reads them: the keywords (a trailing
+   * PythonKeywords) first, then the positional arguments; returns how many
+   * are positional (args.length > that: keywords were given). */
+  function putArgs(e, args) {
+    let n = args.length;
+    const kw = n > 0 && args[n - 1] instanceof PythonKeywords ? args[--n] : null;
+    if (kw) put(e, kw.keywords);
+    for (let i = 0; i < n; i++) put(e, args[i]);
+    return n;
+  }
   /* The hot path (a JS -> Python call): no closures. */
   function pyCall(st, args, construct) {
     const name = construct ? 'new' : 'call';
     runtime.requireLoaded(name);
     live(st);
     if (runtime.depth() >= CB_PROBE_DEPTH) cbCheckStack();
-    let n = args.length;
-    const kw = n > 0 && args[n - 1] instanceof PythonKeywords ? args[--n] : null;
     const e = encoder();
+    let n;
     try {
-      if (kw) put(e, kw.keywords);
-      for (let i = 0; i < n; i++) put(e, args[i]);
+      n = putArgs(e, args);
     } catch (err) {
       e.busy = false;
       throw err;
     }
-    return callC(name, construct ? Module._cb_py_construct : Module._cb_py_call, st.ptr, e, n, kw ? 1 : 0);
+    return callC(name, construct ? Module._cb_py_construct : Module._cb_py_call, st.ptr, e, n, args.length > n ? 1 : 0);
   }
   function pyStr(st, repr) {
     return callResult('toString', Module._cb_py_str, live(st).ptr, repr ? 1 : 0);
@@ -884,28 +892,24 @@ function cbCreateBridge(Module, runtime) {
       return callWith('getVariable', (p, args) => Module._cb_py_lookup(args), 0, (e) => e.string(name));
     },
     callNamed(name, args) {
-      let n = args.length;
-      const kw = n > 0 && args[n - 1] instanceof PythonKeywords ? args[--n] : null;
+      const kw = args.length > 0 && args[args.length - 1] instanceof PythonKeywords ? 1 : 0;
       return callWith('runFunction', (p, a, nargs, hasKw) => Module._cb_py_call_named(a, nargs, hasKw), 0, (e) => {
         e.string(name);
-        if (kw) put(e, kw.keywords);
-        for (let i = 0; i < n; i++) put(e, args[i]);
-      }, n, kw ? 1 : 0);
+        putArgs(e, args);
+      }, args.length - kw, kw);
     },
     /* For async calls: the operands copied into malloc'd memory now, the call
      * made later by the API (through WebAssembly.promising), the result read by finish(). */
     prepareCallNamed(name, args) {
-      let n = args.length;
-      const kw = n > 0 && args[n - 1] instanceof PythonKeywords ? args[--n] : null;
       const e = encoder();
+      let n;
       try {
         e.string(name);
-        if (kw) put(e, kw.keywords);
-        for (let i = 0; i < n; i++) put(e, args[i]);
+        n = putArgs(e, args);
       } finally {
         e.busy = false;
       }
-      return asyncCall(e, (p) => [p, n, kw ? 1 : 0]);
+      return asyncCall(e, (p) => [p, n, args.length > n ? 1 : 0]);
     },
     /* The same for a property read or a call on a Python variable (the
      * proxies of getVariableAsync): null if v is not a Python variable. */
@@ -923,16 +927,14 @@ function cbCreateBridge(Module, runtime) {
     prepareCall(v, args) {
       const st = pyStates.get(v);
       if (!st) return null;
-      let n = args.length;
-      const kw = n > 0 && args[n - 1] instanceof PythonKeywords ? args[--n] : null;
       const e = encoder();
+      let n;
       try {
-        if (kw) put(e, kw.keywords);
-        for (let i = 0; i < n; i++) put(e, args[i]);
+        n = putArgs(e, args);
       } finally {
         e.busy = false;
       }
-      return asyncCall(e, (p) => [live(st).ptr, p, n, kw ? 1 : 0]);
+      return asyncCall(e, (p) => [live(st).ptr, p, n, args.length > n ? 1 : 0]);
     },
     prepareLookup(name) {
       const e = encoder();
