@@ -151,6 +151,11 @@ EM_JS(void, cb_js_sleep, (double ms), {
     while (performance.now() < end) {}
 });
 
+/* The reference warned when Python slept synchronously (the JS API says it once per run). */
+EM_JS(void, cb_js_warn_sync_sleep, (void), {
+    if (Module.cbWarnSyncSleep) Module.cbWarnSyncSleep();
+});
+
 int
 clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem)
 {
@@ -169,6 +174,9 @@ clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct tim
     if (cb_async_on) {
         cb_js_sleep_async(ms);
     } else {
+        if (ms > 0) {
+            cb_js_warn_sync_sleep();
+        }
         cb_js_sleep(ms);
     }
     return 0;
@@ -251,6 +259,9 @@ cb_aio_wait(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
          * hook still yields to the event loop every few ms of work */
         n = cb_js_aio_poll(ms, pending);
         if (n == 0 && ms > 0) {
+            if (!cb_async_on) {
+                cb_js_warn_sync_sleep();
+            }
             cb_js_sleep(ms);
         }
     }

@@ -499,6 +499,15 @@ function createColdbrew() {
     if (!hideWarnings) console.warn(`Coldbrew warning: ${text}`);
   }
 
+  /* Python slept in a synchronous run (src/core/cb_async.c): said once per run. */
+  let sleepWarned = false;
+  function warnSyncSleep() {
+    if (sleepWarned) return;
+    sleepWarned = true;
+    warn('time.sleep() in a synchronous run blocks JavaScript (timers, I/O, the page) until it returns; ' +
+      'run the code with runAsync() to let JavaScript run while Python sleeps');
+  }
+
   function requireLoaded(fn) {
     if (state === 'loaded') return;
     if (state === 'crashed') {
@@ -524,6 +533,7 @@ function createColdbrew() {
     // A call nested in an async run (JS called from that Python calling
     // Python again) runs synchronously: no suspending imports under it.
     if (asyncRun && depth === 1 && CB_JSPI) Module._cb_rt_set_async(0, 0);
+    if (depth === 0) sleepWarned = false;
     depth++;
   }
 
@@ -769,6 +779,7 @@ function createColdbrew() {
         depth: () => depth,
       });
       Module.cbBridge = bridge;
+      Module.cbWarnSyncSleep = warnSyncSleep;
       aio = cbAioQueue();
       Module.cbAio = aio;
       makeFolders();

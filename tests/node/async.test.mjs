@@ -69,6 +69,31 @@ describe('asynchronous runs', () => {
     if (JSPI) assert.ok(r.ticks >= 20, `timer ticks during a 300 ms sleep: ${r.ticks}`);
   });
 
+  test('time.sleep in a synchronous run blocks for its duration and warns once per run (unless hideWarnings)', async () => {
+    const loud = await loadedInstance({ hideWarnings: false });
+    const warnings = [];
+    const original = console.warn;
+    console.warn = (...a) => warnings.push(a.join(' '));
+    try {
+      const t0 = performance.now();
+      loud.run('import time\ntime.sleep(0.05)\ntime.sleep(0.05)');
+      assert.ok(performance.now() - t0 >= 95, 'slept the whole time');
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /Coldbrew warning: time\.sleep\(\) in a synchronous run blocks JavaScript.*runAsync/);
+      loud.run('import time\ntime.sleep(0.01)');
+      assert.equal(warnings.length, 2, 'once per run');
+      if (JSPI) {
+        await loud.runAsync('import time\ntime.sleep(0.01)');
+        assert.equal(warnings.length, 2, 'an async run does not block, so no warning');
+      }
+      cb.run('import time\ntime.sleep(0.01)');   // cb was loaded with hideWarnings: true
+      assert.equal(warnings.length, 2);
+    } finally {
+      console.warn = original;
+      loud.unload();
+    }
+  });
+
   test('runFunctionAsync and getVariableAsync resolve to values; runFileAsync runs a file', async () => {
     cb.run('def power(x, y=0):\n    return x ** y\nbig = list(range(5))');
     assert.equal(await cb.runFunctionAsync('power', 2, cb.PythonKeywords({ y: 20 })), 2 ** 20);
