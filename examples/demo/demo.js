@@ -49,6 +49,27 @@ print("zlib:", len(zlib.compress(b"a" * 10000)), "bytes for 10000 'a's")
 print("decimal:", decimal.Decimal(1) / decimal.Decimal(7))
 print("Tokyo time:", datetime.now(ZoneInfo("Asia/Tokyo")).strftime("%Y-%m-%d %H:%M %Z"))
 `,
+  'asyncio and fetch': `import asyncio, time
+fetch = Coldbrew.get_variable("fetch")
+
+async def size_of(url):
+    response = await fetch(url)              # a JS Promise, awaited in a coroutine
+    body = await response.array_buffer()
+    return url, response.status, body.byte_length
+
+async def main():
+    start = time.perf_counter()
+    urls = ["demo.js", "demo.css", "index.html", "no-such-file"]
+    for url, status, size in await asyncio.gather(*(size_of(u) for u in urls)):
+        print(f"{url:14} HTTP {status}  {size:6} bytes")
+    print(f"{len(urls)} requests at once, in {time.perf_counter() - start:.3f} s")
+    for i in range(3, 0, -1):
+        print(i, "...")
+        await asyncio.sleep(0.4)             # the page keeps running meanwhile
+    print("done")
+
+asyncio.run(main())
+`,
   'Python drives the page': `document = Coldbrew.get_variable("document")
 title = document.query_selector("h1 .sub")
 old = title.text_content
@@ -161,6 +182,24 @@ $('zip').addEventListener('click', () => {
 setupExamples();
 Coldbrew.onStandardOut = (line, partial) => write(partial ? line : `${line}\n`);
 Coldbrew.onStandardErr = (line, partial) => write(partial ? line : `${line}\n`, 'err');
+/* input() in the console: Python waits (asynchronously) for Enter in an
+ * inline field; Ctrl+D ends the input. */
+Coldbrew.onStandardInReadAsync = () => new Promise((resolve) => {
+  const field = document.createElement('input');
+  field.className = 'stdin';
+  field.setAttribute('aria-label', 'Input for Python');
+  consoleEl.appendChild(field);
+  field.focus();
+  field.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && !(e.key === 'd' && e.ctrlKey)) return;
+    e.preventDefault();
+    const eof = e.key !== 'Enter';
+    field.remove();
+    if (!eof) write(`${field.value}\n`, 'ok');
+    resolve(eof ? null : `${field.value}\n`);
+  });
+});
+/* Engines without JSPI run Python synchronously: a dialog then. */
 Coldbrew.onStandardInRead = () => {
   const answer = window.prompt('Python asks for input:');
   if (answer === null) return null;

@@ -403,6 +403,23 @@ describe('the demo page', () => {
     await page.waitForFunction(() => document.querySelector('#console').textContent.includes('c.mostCommon(2)'));
     assert.match(await page.textContent('#console'), /c\.mostCommon\(2\) = \[\["blue",3\],\["red",2\]\]/);
 
+    await page.click('text=asyncio and fetch');
+    await page.click('#run');
+    await page.waitForFunction(() => document.querySelector('#console').textContent.includes('done\n'), null, { timeout: 20000 });
+    const fetched = await page.textContent('#console');
+    assert.match(fetched, /demo\.js +HTTP 200 +\d+ bytes/);
+    assert.match(fetched, /no-such-file +HTTP 404/);
+    assert.match(fetched, /4 requests at once/);
+
+    // input() waits for the inline field in the console (onStandardInReadAsync)
+    await page.click('#examples button:text-is("Hello")');
+    await page.click('#run');
+    await page.waitForSelector('#console input.stdin');
+    await page.fill('#console input.stdin', 'Ada');
+    await page.press('#console input.stdin', 'Enter');
+    await page.waitForFunction(() => document.querySelector('#console').textContent.includes('Nice to meet you, Ada!'));
+    assert.equal(await page.$('#console input.stdin'), null);
+
     await page.click('text=Python drives the page');
     await page.click('#run');
     await page.waitForFunction(() => document.querySelector('#console').textContent.includes('buttons'));
