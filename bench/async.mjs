@@ -60,3 +60,23 @@ for (const name of ['fib_recursive', 'fib_bigint', 'file_io', 'mix', 'asyncio_ta
     `       ${syncWorst.toFixed(0).padStart(5)} ms / ${asyncWorst.toFixed(1)} ms`);
 }
 console.log(`\nworst async/sync ratio ${Math.max(...ratios).toFixed(2)}x (target <= 1.2x)`);
+
+// Yielding by elapsed time (the default, null) against yielding by a count of
+// interpreter checks (the reference's model; its default was 100 bytecodes).
+console.log('\nyield rate       workload        async/sync   worst timer delay');
+for (const name of ['fib_recursive', 'mix']) {
+  let sync = Infinity;
+  for (let i = 0; i < 3; i++) sync = Math.min(sync, (await measure(async () => Coldbrew.runFunction('timed', name))).seconds);
+  for (const rate of [null, 100, 1000, 10000, Infinity]) {
+    Coldbrew.setAsyncYieldRate(rate);
+    let best = { seconds: Infinity }, worst = 0;
+    for (let i = 0; i < 3; i++) {
+      const a = await measure(() => Coldbrew.runFunctionAsync('timed', name));
+      if (a.seconds < best.seconds) best = a;
+      worst = Math.max(worst, a.worst);
+    }
+    const label = rate === null ? 'null (10 ms)' : String(rate);
+    console.log(`${label.padEnd(16)} ${name.padEnd(15)} ${(best.seconds / sync).toFixed(2).padStart(8)}x   ${worst.toFixed(1).padStart(8)} ms`);
+  }
+}
+Coldbrew.setAsyncYieldRate(null);
