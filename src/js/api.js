@@ -537,6 +537,16 @@ function createColdbrew() {
     depth++;
   }
 
+  /* Waiters for the instance to be free of runs (async variable steps). */
+  let idleWaiters = [];
+  const idle = () => state !== 'loaded' || (asyncRun === null && depth === 0);
+  function notifyIdle() {
+    if (!idleWaiters.length || !idle()) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
   function end() {
     if (asyncRun && depth === 2 && CB_JSPI && state === 'loaded') Module._cb_rt_set_async(1, asyncRun.rearm());
     if (bridge) bridge.flushReleases();
@@ -545,6 +555,7 @@ function createColdbrew() {
       if (stderrSink) stderrSink.flush();
       bridge.drainReleases();
     }
+    if (depth === 0 && idleWaiters.length) queueMicrotask(notifyIdle);
   }
 
   function crash(fn, e) {
@@ -820,6 +831,7 @@ function createColdbrew() {
     state = 'unloaded';
     loading = null;
     lastException = null;
+    notifyIdle();   // queued async-variable steps fail with "not loaded" instead of waiting
     stdoutSink = stderrSink = null;
     stdinPending = new Uint8Array(0);
   };
@@ -1007,10 +1019,9 @@ function createColdbrew() {
    * behind other async work on this instance instead of failing as busy.
    * Awaiting a step gives its value: a plain value or an ordinary PythonVariable. */
   let asyncQueue = Promise.resolve();
-  const idle = () => state !== 'loaded' || (asyncRun === null && depth === 0);
   function queued(step) {
     const next = asyncQueue.then(async () => {
-      while (!idle()) await new Promise((resolve) => setTimeout(resolve, 1));
+      while (!idle()) await new Promise((resolve) => idleWaiters.push(resolve));
       return step();
     });
     asyncQueue = next.catch(() => {});

@@ -131,6 +131,10 @@ table = {"rows": [[1, 2], [3, 4]]}
     const counter = await cb.getVariableAsync('__import__')('collections').Counter('abracadabra');
     assert.ok(cb.PythonVariable.isPythonVariable(counter), 'a non-plain result is an ordinary Python variable');
     assert.deepEqual(counter.mostCommon(1), [['a', 5]]);
+    // A step waits for an async run in progress instead of failing as busy.
+    const running = cb.runAsync('import time\ntime.sleep(0.05)\nqueued_value = 7');
+    assert.equal(await cb.getVariableAsync('queued_value'), 7);
+    assert.equal(await running, 0);
     // Two chains at once are queued, not refused as busy.
     const both = await Promise.all([cb.getVariableAsync('Doubler')(1).grow().value(), cb.getVariableAsync('Doubler')(5).value()]);
     assert.deepEqual(both, [2, 5]);

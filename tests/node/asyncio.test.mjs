@@ -143,6 +143,14 @@ print("hello", name, age + 1, repr(sys.stdin.read()))
     } finally {
       console.error = quiet;
     }
+    // A value that is not a string (or null) is a bad answer: an OSError too, and the runtime goes on.
+    cb.onStandardInReadAsync = () => Promise.resolve(42);
+    console.error = () => {};
+    try {
+      await assert.rejects(cb.runAsync('input()'), (e) => e.errorData.type === 'OSError');
+    } finally {
+      console.error = quiet;
+    }
     cb.onStandardInReadAsync = () => Promise.resolve('from the callback\n');
     cb.standardInBuffer = 'from the buffer\n';
     cb.out.length = 0;
