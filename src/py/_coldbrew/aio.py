@@ -104,7 +104,3 @@ def awaitable(value):
         raise RuntimeError("a JavaScript Promise can only be awaited in a coroutine run by Coldbrew's asyncio "
                            "event loop (asyncio.run() and asyncio.new_event_loop() use it)")
     return loop._watch(value).__await__()
-
-
-def new_event_loop():
-    return HostEventLoop()
