@@ -21,8 +21,8 @@ examples = {p.name: p.read_text() for p in sorted(pathlib.Path(a.examples_dir).g
 wasm = pathlib.Path(a.wasm) if a.wasm else pathlib.Path(a.core).with_name("coldbrew.wasm")
 sizes = {"coldbrew.wasm": wasm.stat().st_size, "coldbrew-stdlib.zip": pathlib.Path(a.stdlib).stat().st_size}
 body = ("const CB_EXAMPLES = " + json.dumps(examples, indent=0) + ";\n"
-        + "const CB_ASSET_SIZES = " + json.dumps(sizes) + ";   // bytes, for load() progress\n" + (js / "bridge.js").read_text()
-        + (js / "api.js").read_text())
+        + "const CB_ASSET_SIZES = " + json.dumps(sizes) + ";   // bytes, for load() progress\n" + (js / "text.js").read_text() + (js / "bridge.js").read_text()
+        + (js / "vfs.js").read_text() + (js / "storage.js").read_text() + (js / "api.js").read_text())
 out = pathlib.Path(a.out_dir)
 (out / "coldbrew.js").write_text(
     (js / "prelude-cjs.js").read_text() + core + "\n" + body + (js / "epilogue-cjs.js").read_text())

@@ -18,7 +18,8 @@ LDFLAGS = $(LINK_OPT) \
 	-sWASM_BIGINT=1 -sALLOW_TABLE_GROWTH=1 -sFORCE_FILESYSTEM=1 -sEXIT_RUNTIME=0 -sINVOKE_RUN=0 \
 	-sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
 	-sEXPORTED_RUNTIME_METHODS=FS,ENV,UTF8ToString,stringToUTF8,lengthBytesUTF8,stringToNewUTF8,HEAPU8,HEAPU32,stackAlloc,stackSave,stackRestore \
-	-sEXPORTED_FUNCTIONS=_malloc,_free
+	-sEXPORTED_FUNCTIONS=_malloc,_free \
+	--js-library $(SRC)/src/js/emscripten-strings.js
 
 all: $(OUT)/coldbrew.wasm
 
@@ -26,7 +27,7 @@ $(OUT)/obj/%.o: $(SRC)/src/core/%.c $(SRC)/src/core/coldbrew.h
 	@mkdir -p $(OUT)/obj
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUT)/coldbrew.wasm: $(CORE_OBJS)
+$(OUT)/coldbrew.wasm: $(CORE_OBJS) $(SRC)/src/js/emscripten-strings.js
 	@mkdir -p $(OUT)/core
 	# LINK_LIBS holds paths relative to CPython's build tree: link from there.
 	cd $(PYB) && $(CC) -o $(OUT)/core/coldbrew.js $(CORE_OBJS) $(LINK_LIBS) $(LDFLAGS)

@@ -68,10 +68,32 @@ _Py_CheckEmscriptenSignals(void)
     }
 }
 
+static int cb_abandoned;   /* the JS side unloaded this instance during a run */
+
+/* Unwinds the whole wasm stack to the JS caller; only for an abandoned instance. */
+EM_JS(void, cb_js_abandoned, (void), {
+    const err = new Error('Coldbrew: Coldbrew.unload() was called while Python was running; the run was ended');
+    err.code = 'COLDBREW_UNLOADED';
+    throw err;
+});
+
+/* Called by unload() during a run: Python that is still computing stops at
+ * the next check of the hook instead of running on in a dead instance. */
+CB_EXPORT void
+cb_rt_abandon(void)
+{
+    cb_abandoned = 1;
+    cb_async_on = 0;
+    _Py_emscripten_signal_clock = 0;
+}
+
 void
 _Py_CheckEmscriptenSignalsPeriodically(void)
 {
     if (_Py_emscripten_signal_clock <= 0) {
+        if (cb_abandoned) {
+            cb_js_abandoned();
+        }
         _Py_emscripten_signal_clock = cb_async_interval;
         if (cb_async_on) {
             cb_js_async_tick();   /* may suspend this whole stack (JSPI) */

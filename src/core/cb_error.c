@@ -23,18 +23,28 @@ static PyObject *cb_err_JavaScriptError;   /* the exception class (strong ref) *
 static PyObject *cb_err_last_js;           /* error_data of the last JS error (strong ref) */
 static int cb_err_serial;                  /* number of the last exception reported to JS */
 
-EM_JS(void, cb_js_report_python_error, (const char *type, const char *message, const char *filename,
-                                        int line, const char *traceback, int is_exit, int exit_code,
-                                        int serial, int js_handle), {
+/* The texts come as UTF-16 with their byte lengths: NUL and lone surrogates
+ * in a message reach JS as they are in Python. */
+EM_JS(void, cb_js_report_python_error, (const char *type, const char *message, int message_len,
+                                        const char *filename, int filename_len, int line,
+                                        const char *traceback, int traceback_len, int is_exit,
+                                        int exit_code, int serial, int js_handle), {
+    const text = (p, n) => {
+        let s = '';
+        for (let i = p >> 1, end = (p + n) >> 1; i < end; i += 8192) {
+            s += String.fromCharCode.apply(null, HEAPU16.subarray(i, Math.min(end, i + 8192)));
+        }
+        return s;
+    };
     Module.cbLastPythonErrorSerial = serial;
     Module.cbLastPythonErrorJs = js_handle >= 0 ? Module.cbBridge.handleValue(js_handle) : undefined;
     Module.cbLastPythonErrorHasJs = js_handle >= 0;
     Module.cbLastPythonError = {
         type: UTF8ToString(type),
-        message: UTF8ToString(message),
-        filename: filename ? UTF8ToString(filename) : null,
+        message: text(message, message_len),
+        filename: filename ? text(filename, filename_len) : null,
         line: line >= 0 ? line : null,
-        traceback: UTF8ToString(traceback),
+        traceback: text(traceback, traceback_len),
     };
     if (is_exit) Module.cbLastPythonError.exitCode = exit_code;
 });
@@ -142,8 +152,14 @@ cb_err_is_exit(PyObject *exc, int *code)
     if (!PyObject_TypeCheck(exc, (PyTypeObject *)PyExc_SystemExit)) {
         return 0;
     }
-    PyObject *value = ((PySystemExitObject *)exc)->code;
-    if (value == NULL || value == Py_None) {
+    /* As CPython's own exit handling: the `code` attribute (a subclass may
+     * compute it); an attribute that raises means status 1. */
+    PyObject *saved = PyErr_GetRaisedException();
+    PyObject *value = PyObject_GetAttrString(exc, "code");
+    if (value == NULL) {
+        PyErr_Clear();
+        *code = 1;
+    } else if (value == Py_None) {
         *code = 0;
     } else if (PyLong_Check(value)) {
         *code = (int)PyLong_AsLong(value);
@@ -154,6 +170,8 @@ cb_err_is_exit(PyObject *exc, int *code)
     } else {
         *code = 1;   /* sys.exit("message"): Python prints it and exits with 1 */
     }
+    Py_XDECREF(value);
+    PyErr_SetRaisedException(saved);
     return 1;
 }
 
@@ -265,14 +283,14 @@ cb_err_info(PyObject *exc)
     return info;
 }
 
-/* UTF-8 of a str, with lone surrogates kept (surrogatepass) so nothing is lost. */
+/* UTF-16 of a str, with lone surrogates kept (surrogatepass) so nothing is lost. */
 static PyObject *
-cb_err_utf8(PyObject *s)
+cb_err_utf16(PyObject *s)
 {
     if (s == NULL || !PyUnicode_Check(s)) {
         return PyBytes_FromString("");
     }
-    PyObject *b = PyUnicode_AsEncodedString(s, "utf-8", "surrogatepass");
+    PyObject *b = PyUnicode_AsEncodedString(s, "utf-16-le", "surrogatepass");
     if (b == NULL) {
         PyErr_Clear();
         b = PyBytes_FromString("");
@@ -303,19 +321,22 @@ cb_err_report(void)
     PyObject *info = cb_err_info(exc);
     if (info == NULL) {
         PyErr_Clear();
-        cb_js_report_python_error(_PyType_Name(Py_TYPE(exc)), "", NULL, -1, "", is_exit, exit_code, serial, js_handle);
+        cb_js_report_python_error(_PyType_Name(Py_TYPE(exc)), "", 0, NULL, 0, -1, "", 0, is_exit, exit_code,
+                                  serial, js_handle);
         Py_DECREF(exc);
         return;
     }
-    PyObject *message = cb_err_utf8(PyDict_GetItemString(info, "message"));
-    PyObject *traceback = cb_err_utf8(PyDict_GetItemString(info, "traceback"));
+    PyObject *message = cb_err_utf16(PyDict_GetItemString(info, "message"));
+    PyObject *traceback = cb_err_utf16(PyDict_GetItemString(info, "traceback"));
     PyObject *fn = PyDict_GetItemString(info, "filename");
-    PyObject *filename = fn != Py_None ? cb_err_utf8(fn) : NULL;
+    PyObject *filename = fn != Py_None ? cb_err_utf16(fn) : NULL;
     PyObject *line_obj = PyDict_GetItemString(info, "line");
     long line = line_obj != Py_None ? PyLong_AsLong(line_obj) : -1;
-    cb_js_report_python_error(_PyType_Name(Py_TYPE(exc)), PyBytes_AS_STRING(message),
-                              filename ? PyBytes_AS_STRING(filename) : NULL, (int)line,
-                              PyBytes_AS_STRING(traceback), is_exit, exit_code, serial, js_handle);
+    cb_js_report_python_error(_PyType_Name(Py_TYPE(exc)), PyBytes_AS_STRING(message), (int)PyBytes_GET_SIZE(message),
+                              filename ? PyBytes_AS_STRING(filename) : NULL,
+                              filename ? (int)PyBytes_GET_SIZE(filename) : 0, (int)line,
+                              PyBytes_AS_STRING(traceback), (int)PyBytes_GET_SIZE(traceback), is_exit, exit_code,
+                              serial, js_handle);
     Py_XDECREF(message);
     Py_XDECREF(traceback);
     Py_XDECREF(filename);

@@ -14,13 +14,16 @@
 #include "coldbrew.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #define CB_STDLIB_ZIP L"/lib/python313.zip"
 #define CB_SITE_PACKAGES L"/lib/python3.13/site-packages"
 
-static PyObject *cb_rt_initial_env;   /* dict: os.environ as it was after start-up */
+static PyObject *cb_rt_initial_env;       /* dict: os.environ as it was after start-up */
+static PyObject *cb_rt_initial_builtins;  /* dict: builtins' names after start-up (for reset) */
+static PyObject *cb_rt_initial_modules;   /* dict: sys.modules after start-up (for reset) */
 
 PyObject *
 cb_rt_main_dict(void)
@@ -163,6 +166,14 @@ cb_rt_init(void)
         return -1;
     }
     Py_DECREF(environ);
+    PyObject *builtins = PyEval_GetBuiltins();   /* borrowed */
+    PyObject *modules = PyImport_GetModuleDict();  /* borrowed */
+    cb_rt_initial_builtins = builtins ? PyDict_Copy(builtins) : NULL;
+    cb_rt_initial_modules = modules ? PyDict_Copy(modules) : NULL;
+    if (cb_rt_initial_builtins == NULL || cb_rt_initial_modules == NULL) {
+        cb_err_report();
+        return -1;
+    }
     return 0;
 
 fail_status:
@@ -342,8 +353,9 @@ CB_EXPORT int
 cb_rt_setenv(const char *key, const char *value)
 {
     PyObject *environ = cb_rt_os_environ();
-    PyObject *k = environ ? PyUnicode_FromString(key) : NULL;
-    PyObject *v = k ? PyUnicode_FromString(value) : NULL;
+    /* The environment's own rule (UTF-8 mode): invalid bytes as surrogateescape. */
+    PyObject *k = environ ? PyUnicode_DecodeUTF8(key, strlen(key), "surrogateescape") : NULL;
+    PyObject *v = k ? PyUnicode_DecodeUTF8(value, strlen(value), "surrogateescape") : NULL;
     int r = v ? PyObject_SetItem(environ, k, v) : -1;
     Py_XDECREF(environ);
     Py_XDECREF(k);
@@ -358,7 +370,7 @@ CB_EXPORT int
 cb_rt_unsetenv(const char *key)
 {
     PyObject *environ = cb_rt_os_environ();
-    PyObject *k = environ ? PyUnicode_FromString(key) : NULL;
+    PyObject *k = environ ? PyUnicode_DecodeUTF8(key, strlen(key), "surrogateescape") : NULL;
     PyObject *r = k ? PyObject_CallMethod(environ, "pop", "OO", k, Py_None) : NULL;
     Py_XDECREF(environ);
     Py_XDECREF(k);
@@ -381,13 +393,16 @@ cb_rt_getenv(void)
     }
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
         PyObject *kv = PyList_GET_ITEM(items, i);
-        const char *k = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kv, 0));
-        const char *v = k ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(kv, 1)) : NULL;
+        PyObject *k = PyUnicode_AsEncodedString(PyTuple_GET_ITEM(kv, 0), "utf-8", "surrogateescape");
+        PyObject *v = k ? PyUnicode_AsEncodedString(PyTuple_GET_ITEM(kv, 1), "utf-8", "surrogateescape") : NULL;
         if (v == NULL) {
+            Py_XDECREF(k);
             Py_DECREF(items);
             return cb_rt_finish(NULL);
         }
-        cb_js_env_entry(k, v);
+        cb_js_env_entry(PyBytes_AS_STRING(k), PyBytes_AS_STRING(v));
+        Py_DECREF(k);
+        Py_DECREF(v);
     }
     Py_DECREF(items);
     return 0;
@@ -405,11 +420,82 @@ cb_rt_resetenv(void)
     return cb_rt_finish(r);
 }
 
+/* Puts back what a program may have broken for the next one: file
+ * descriptors 0-2 (os.close(1)), sys.stdin/stdout/stderr (closed or
+ * replaced), the built-in names (builtins.print = None) and the modules
+ * loaded at start-up (sys.modules.clear()). Names a program added stay. */
+static int
+cb_rt_restore_process(void)
+{
+    static const char *devices[] = {"/dev/coldbrew-stdin", "/dev/coldbrew-stdout", "/dev/coldbrew-stderr"};
+    static const char *names[] = {"stdin", "stdout", "stderr"};
+    static const char *originals[] = {"__stdin__", "__stdout__", "__stderr__"};
+    for (int fd = 0; fd < 3; fd++) {
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            int f = open(devices[fd], fd == 0 ? O_RDONLY : O_WRONLY);
+            if (f >= 0 && f != fd) {
+                dup2(f, fd);
+                close(f);
+            }
+        }
+    }
+    PyObject *builtins = PyEval_GetBuiltins();   /* borrowed */
+    PyObject *modules = PyImport_GetModuleDict();  /* borrowed */
+    if (PyDict_Update(builtins, cb_rt_initial_builtins) < 0) {
+        return -1;
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(cb_rt_initial_modules, &pos, &key, &value)) {
+        int has = PyDict_Contains(modules, key);
+        if (has < 0 || (has == 0 && PyDict_SetItem(modules, key, value) < 0)) {
+            return -1;
+        }
+    }
+    PyObject *io = PyImport_ImportModule("io");
+    if (io == NULL) {
+        return -1;
+    }
+    for (int fd = 0; fd < 3; fd++) {
+        PyObject *f = PySys_GetObject(originals[fd]);   /* borrowed */
+        PyObject *closed = f && f != Py_None ? PyObject_GetAttrString(f, "closed") : NULL;
+        int usable = closed != NULL && !PyObject_IsTrue(closed);
+        Py_XDECREF(closed);
+        PyErr_Clear();
+        PyObject *stream = NULL;
+        if (usable) {
+            stream = Py_NewRef(f);
+        } else {
+            stream = PyObject_CallMethod(io, "open", "isizzzO", fd, fd == 0 ? "r" : "w", -1, "utf-8",
+                                         fd == 2 ? "backslashreplace" : "strict", NULL, Py_False);
+            if (stream != NULL && PySys_SetObject(originals[fd], stream) < 0) {
+                Py_CLEAR(stream);
+            }
+        }
+        if (stream == NULL || PySys_SetObject(names[fd], stream) < 0) {
+            Py_XDECREF(stream);
+            Py_DECREF(io);
+            return -1;
+        }
+        Py_DECREF(stream);
+    }
+    Py_DECREF(io);
+    PyObject *r = cb_rt_line_buffer("stdout");
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
 /* Gives __main__ a fresh namespace: user variables, functions and imports
  * made by run() are gone; modules stay loaded in sys.modules. */
 CB_EXPORT int
 cb_rt_reset(void)
 {
+    if (cb_rt_restore_process() < 0) {
+        return cb_rt_finish(NULL);
+    }
     PyObject *globals = cb_rt_main_dict();
     if (globals == NULL) {
         return cb_rt_finish(NULL);

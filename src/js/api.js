@@ -56,7 +56,7 @@ function cbCheckOptions(options) {
     throw new TypeError('Coldbrew.load(options): options must be an object');
   }
   for (const [k, v] of Object.entries(options)) {
-    const check = CB_LOAD_OPTIONS[k];
+    const check = Object.prototype.hasOwnProperty.call(CB_LOAD_OPTIONS, k) ? CB_LOAD_OPTIONS[k] : null;
     if (!check) {
       throw new TypeError(`Coldbrew.load(options): unknown option '${k}' (known: ${Object.keys(CB_LOAD_OPTIONS).join(', ')})`);
     }
@@ -66,10 +66,12 @@ function cbCheckOptions(options) {
   return options;
 }
 
+/* Every string argument of the API: a string the text rule can encode (src/js/text.js). */
 function cbCheckString(fn, name, v) {
   if (typeof v !== 'string') {
     throw new TypeError(`Coldbrew.${fn}(): ${name} must be a string, not ${v === null ? 'null' : typeof v}`);
   }
+  cbCheckText(fn, name, v);
 }
 
 /* Where the wasm and stdlib files are: next to this script, wherever it is hosted. */
@@ -378,89 +380,14 @@ function cbHost(inAsyncRun, aio) {
     aio_watch: aio.watch,
     aio_take: aio.take,
     http_request(method, url, headers, body, timeout) {
+      for (const [k, v] of headers) {
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k) || /[\r\n\0]/.test(v)) {
+          throw new TypeError(`Coldbrew: refusing the HTTP header ${JSON.stringify(k)}: names must be tokens and values may not hold CR, LF or NUL`);
+        }
+      }
       const req = { method, url, headers: headers.filter(([k]) => !CB_HTTP_SKIP.test(k)), body: body == null ? null : body, timeout };
       if (inAsyncRun()) return cbHttpFetch(req, CB_IS_NODE ? 'manual' : 'follow');
       return CB_IS_NODE ? cbHttpNode(req) : cbHttpBrowser(req);
-    },
-  };
-}
-
-/* Where saveFiles() keeps files: IndexedDB in browsers, a folder in Node. */
-function cbStorage(fsOptions) {
-  const under = (roots, p) => roots.some((r) => p === r || p.startsWith(`${r}/`));
-  if (CB_IS_NODE) {
-    const fs = require('fs');
-    const path = require('path');
-    const dir = fsOptions.storage || path.join(require('os').homedir(), '.coldbrew', 'files');
-    return {
-      async write(roots, files) {
-        for (const r of roots) fs.rmSync(path.join(dir, r), { recursive: true, force: true });
-        for (const [p, f] of files) {
-          const host = path.join(dir, p);
-          if (f.dir) {
-            fs.mkdirSync(host, { recursive: true });
-          } else {
-            fs.mkdirSync(path.dirname(host), { recursive: true });
-            fs.writeFileSync(host, f.data, { mode: f.mode });
-            fs.utimesSync(host, f.mtime / 1000, f.mtime / 1000);
-          }
-        }
-      },
-      async read(roots) {
-        const files = new Map();
-        const walk = (p) => {
-          const host = path.join(dir, p);
-          let st;
-          try { st = fs.statSync(host); } catch (e) { return; }
-          if (st.isDirectory()) {
-            files.set(p, { dir: true });
-            for (const n of fs.readdirSync(host)) walk(`${p}/${n}`);
-          } else if (st.isFile()) {
-            files.set(p, { data: new Uint8Array(fs.readFileSync(host)), mode: st.mode & 0o7777, mtime: st.mtimeMs });
-          }
-        };
-        for (const r of roots) walk(r);
-        return files;
-      },
-    };
-  }
-  if (typeof indexedDB === 'undefined') throw new Error('Coldbrew: this environment has no IndexedDB to save files in');
-  const name = fsOptions.storage || 'coldbrew-files';
-  const request = (r) => new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-  const open = () => {
-    const r = indexedDB.open(name, 1);
-    r.onupgradeneeded = () => r.result.createObjectStore('files');
-    return request(r);
-  };
-  return {
-    async write(roots, files) {
-      const db = await open();
-      try {
-        const tx = db.transaction('files', 'readwrite');
-        const store = tx.objectStore('files');
-        const done = new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); });
-        const keys = await request(store.getAllKeys());
-        for (const k of keys) if (under(roots, k) && !files.has(k)) store.delete(k);
-        for (const [p, f] of files) store.put(f, p);
-        await done;
-      } finally {
-        db.close();
-      }
-    },
-    async read(roots) {
-      const db = await open();
-      try {
-        const store = db.transaction('files', 'readonly').objectStore('files');
-        const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
-        const files = new Map();
-        keys.forEach((k, i) => { if (under(roots, k)) files.set(k, values[i]); });
-        return files;
-      } finally {
-        db.close();
-      }
     },
   };
 }
@@ -484,7 +411,11 @@ function createColdbrew() {
   let asyncRun = null;       // the async run in progress, if any (see runAsyncCall)
   let aio = null;            // settled Promises for Python's asyncio loop (cbAioQueue)
   let paused = false;        // that run is suspended, waiting for the event loop
+  let orphans = 0;           // calls into Python still on the stack from before an unload()
+  let life = { alive: true, pauses: new Set() };   // this load's; unload() ends it (pending pauses reject)
+  let inCallback = null;     // the stdio callback Python is waiting for (calls into Python are refused)
   let yieldRate = null;      // null: by time (CB_YIELD_MS); a number: interpreter checks; Infinity: never
+  const storeSeen = new Map();   // persisted root -> generation of the store this instance last loaded/saved
 
   api.PythonError = PythonError;
   api.PythonKeywords = PythonKeywords;
@@ -526,6 +457,13 @@ function createColdbrew() {
    * instance is marked crashed. */
   function begin(fn) {
     requireLoaded(fn);
+    if (inCallback) {
+      // Python is inside a write to stdout/stderr or a read of stdin (holding
+      // its stream's lock, half-way through a system call): it cannot run
+      // other code until the callback returns.
+      throw new Error(`Coldbrew.${fn}(): cannot call into Python from ${inCallback}, while Python waits for it; ` +
+        'defer the call (queueMicrotask, setTimeout) so that it runs after the callback returns');
+    }
     if (paused) {
       throw new Error(`Coldbrew.${fn}(): Python is busy with an asynchronous run on this instance; ` +
         'wait for its Promise before calling Python again');
@@ -535,6 +473,13 @@ function createColdbrew() {
     if (asyncRun && depth === 1 && CB_JSPI) Module._cb_rt_set_async(0, 0);
     if (depth === 0) sleepWarned = false;
     depth++;
+  }
+
+  /* The error of every call and run that unload() interrupted. */
+  function unloadedError(fn = 'run') {
+    const err = new Error(`Coldbrew.${fn}(): Coldbrew.unload() was called while Python was running; the run was ended`);
+    err.code = 'COLDBREW_UNLOADED';
+    return err;
   }
 
   /* Waiters for the instance to be free of runs (async variable steps). */
@@ -548,17 +493,31 @@ function createColdbrew() {
   }
 
   function end() {
+    if (orphans > 0) {
+      // A call that was in progress when unload() ran: it ends with that error.
+      orphans--;
+      throw unloadedError();
+    }
     if (asyncRun && depth === 2 && CB_JSPI && state === 'loaded') Module._cb_rt_set_async(1, asyncRun.rearm());
     if (bridge) bridge.flushReleases();
     if (--depth === 0 && state === 'loaded') {
-      if (stdoutSink) stdoutSink.flush();
-      if (stderrSink) stderrSink.flush();
-      bridge.drainReleases();
+      // The last line without a newline. Python has finished: a callback that
+      // throws here is reported, not turned into a failure of the run.
+      for (const sink of [stdoutSink, stderrSink]) {
+        try {
+          if (sink) sink.flush();
+        } catch (e) {
+          console.error(`Coldbrew: ${sink === stdoutSink ? 'onStandardOut' : 'onStandardErr'} threw:`, e);
+        }
+      }
+      if (bridge) bridge.drainReleases();
     }
     if (depth === 0 && idleWaiters.length) queueMicrotask(notifyIdle);
   }
 
   function crash(fn, e) {
+    if (orphans > 0) return unloadedError(fn);
+    if (e && e.cbArgument) return e;   // a bad argument found before Python ran
     if (e === failing || e instanceof PythonError) {
       failing = null;
       return e;
@@ -566,7 +525,9 @@ function createColdbrew() {
     if (state === 'crashed') return e;   // reported by a nested call already
     state = 'crashed';
     Module.cbCrashed = true;
-    crashReason = `${e && e.name}: ${e && e.message}`;
+    crashReason = e && e.name === 'ExitStatus'
+      ? `Python's C code exited with status ${e.status}; the host process was not affected`
+      : `${e && e.name}: ${e && e.message}`;
     return new Error(`Coldbrew.${fn}(): the Python runtime crashed (${crashReason}); ` +
       'call Coldbrew.unload() and Coldbrew.load() to start a new one', { cause: e });
   }
@@ -589,7 +550,14 @@ function createColdbrew() {
     const ptrs = [];
     const free = () => { if (Module) for (const p of ptrs) if (p) Module._free(p); };
     try {
-      for (const s of strings) ptrs.push(s === null ? 0 : Module.stringToNewUTF8(s));
+      for (const s of strings) {
+        if (s !== null && s.includes('\0')) {
+          throw cbArgumentError(`Coldbrew: ${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}...` : s)} holds a NUL ` +
+            'character, which a path, an environment variable or an argument cannot hold');
+        }
+        if (s !== null) cbCheckText(null, 'a string argument', s);
+        ptrs.push(s === null ? 0 : Module.stringToNewUTF8(s));
+      }
     } catch (e) {
       free();
       throw e;
@@ -640,18 +608,27 @@ function createColdbrew() {
 
   function makeStdio() {
     const FS = Module.FS;
+    const myLife = life;
     stdoutSink = new CbLineSink((line, partial) => api.onStandardOut(line, partial));
     stderrSink = new CbLineSink((line, partial) => api.onStandardErr(line, partial));
     const encoder = new TextEncoder();
     /* A JS exception must never unwind through the wasm stack: callback
      * failures become EIO, which Python raises as OSError. */
     function guarded(what, body) {
+      const outer = inCallback;
+      inCallback = what;
+      let result;
       try {
-        return body();
+        result = body();
       } catch (e) {
+        if (!myLife.alive) throw unloadedError();
         console.error(`Coldbrew: ${what} threw:`, e);
         throw new FS.ErrnoError(29);
+      } finally {
+        inCallback = outer;
       }
+      if (!myLife.alive) throw unloadedError();   // unload() from the callback: unwind the run
+      return result;
     }
     function refillStdin(size) {
       if (typeof api.standardInBuffer === 'string' && api.standardInBuffer.length) {
@@ -686,7 +663,8 @@ function createColdbrew() {
       },
     };
     const ops = (sink) => ({
-      open() {}, close() {}, fsync() { sink && sink.flush(); },
+      open() {}, close() {},
+      fsync() { if (sink) guarded(sink === stdoutSink ? 'onStandardOut' : 'onStandardErr', () => sink.flush()); },
       read(stream, buffer, offset, length) {
         if (sink) return 0;
         if (stdinFailed) {
@@ -739,8 +717,17 @@ function createColdbrew() {
     } catch (e) {
       return Promise.reject(e);
     }
-    if (state === 'loaded') return Promise.resolve();
-    if (state === 'loading') return loading;
+    if (state === 'loaded' || state === 'loading') {
+      if (Object.keys(opts).length) {
+        warn(`load(): Coldbrew is already ${state}, so these options were not applied: ${Object.keys(opts).join(', ')}; ` +
+          'call Coldbrew.unload() first to load with other options');
+      }
+      return state === 'loaded' ? Promise.resolve() : loading;
+    }
+    if (orphans > 0) {
+      return Promise.reject(new Error('Coldbrew.load(): the run that unload() interrupted has not ended yet; ' +
+        'call load() after the callback that called unload() has returned'));
+    }
     loadOptions = opts;
     hideWarnings = !!opts.hideWarnings;
     state = 'loading';
@@ -771,10 +758,17 @@ function createColdbrew() {
         // fails), then passed to the console like warnings.
         print: (t) => (state === 'loading' ? startupErrors.push(t) : warn(t)),
         printErr: (t) => (state === 'loading' ? startupErrors.push(t) : warn(t)),
+        // Emscripten would set process.exitCode when Python's C code exits
+        // (os._exit, exit(), a fatal signal): here the exit unwinds to the
+        // call into Python instead (see exitedError), and the host process is
+        // never touched.
+        quit: (status, toThrow) => { throw toThrow; },
         preRun: [(m) => {
+          // `_` (Emscripten's name for the host's script path) is undefined:
+          // Emscripten leaves undefined entries out of the environment.
           Object.assign(m.ENV, { HOME: '/home', PWD: '/files', USER: 'coldbrew', LOGNAME: 'coldbrew',
-            LANG: 'C.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin' });
-          delete m.ENV._;
+            LANG: 'C.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin', _: undefined });
+          cbGuardFileSystem(m.FS);
         }],
       });
       const [mod, stdlib] = await Promise.all([Promise.race([modPromise, wasmFailure]), stdlibPromise]);
@@ -786,6 +780,7 @@ function createColdbrew() {
         begin,
         end,
         crash,
+        unloadedError,
         pythonError,
         depth: () => depth,
       });
@@ -820,6 +815,17 @@ function createColdbrew() {
   };
 
   api.unload = function unload() {
+    if (Module && (depth > 0 || asyncRun)) {
+      // Called from JS that Python called (a callback, a bridge call): the
+      // run on the stack ends with an error as soon as control returns to it;
+      // pure Python work is stopped by the periodic hook (cb_rt_abandon).
+      orphans += depth - (asyncRun ? 1 : 0);
+      try { Module._cb_rt_abandon(); } catch (e) { /* the instance is gone anyway */ }
+    }
+    life.alive = false;
+    const err = unloadedError('runAsync');
+    for (const reject of life.pauses) reject(err);
+    life = { alive: true, pauses: new Set() };
     generation++;
     asyncRun = null;
     paused = false;
@@ -939,9 +945,19 @@ function createColdbrew() {
       /* Suspended until promise settles (null: only until the next microtask). */
       pause(promise) {
         paused = true;
-        return (promise || Promise.resolve()).then(() => {
-          paused = false;
-          if (promise) this.resumed = performance.now();
+        const myLife = life;
+        return new Promise((resolve, reject) => {
+          myLife.pauses.add(reject);
+          (promise || Promise.resolve()).then(() => {
+            myLife.pauses.delete(reject);
+            if (!myLife.alive) return;
+            paused = false;
+            if (promise) this.resumed = performance.now();
+            resolve();
+          }, (e) => {
+            myLife.pauses.delete(reject);
+            reject(e);
+          });
         });
       },
     };
@@ -960,7 +976,7 @@ function createColdbrew() {
       rc = CB_JSPI ? await WebAssembly.promising(rawExports.cb_rt_async_call)(which, ...args, 0, 0, 0, 0)
         : Module[`_${exportName}`](...args);
     } catch (e) {
-      if (myGeneration !== generation) throw new Error(`Coldbrew.${fn}(): unload() was called during the run`);
+      if (myGeneration !== generation) throw unloadedError(fn);
       throw crash(fn, e);
     } finally {
       if (myGeneration === generation) {
@@ -969,8 +985,9 @@ function createColdbrew() {
         paused = false;
         end();
       }
-      cleanup();
+      if (myGeneration === generation) cleanup();
     }
+    if (myGeneration !== generation) throw unloadedError(fn);
     return finish(rc);
   }
 
@@ -1192,6 +1209,7 @@ function createColdbrew() {
 
   function fsCall(fn, path, body) {
     cbCheckString(fn, 'path', path);
+    if (path.includes('\0')) throw new TypeError(`Coldbrew.${fn}(): path holds a NUL character`);
     requireLoaded(fn);
     try {
       return body(Module.FS);
@@ -1223,19 +1241,19 @@ function createColdbrew() {
   };
 
   api.createFolder = function createFolder(path) {
-    return fsCall('createFolder', path, (FS) => { FS.mkdirTree(path.replace(/\/+$/, '') || '/'); return true; });
+    return fsCall('createFolder', path, (FS) => { cbMakeFolders(FS, path); return true; });
   };
 
   api.addFile = function addFile(path, data) {
     return fsCall('addFile', path, (FS) => {
       let bytes;
-      if (typeof data === 'string') bytes = data;
+      if (typeof data === 'string') bytes = cbEncodeText(cbCheckText('addFile', 'data', data));
       else if (data instanceof Uint8Array) bytes = data;
       else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
       else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       else throw new TypeError('Coldbrew.addFile(): data must be a string, Uint8Array or ArrayBuffer');
       const slash = path.lastIndexOf('/');
-      if (slash > 0) FS.mkdirTree(path.slice(0, slash));
+      if (slash > 0) cbMakeFolders(FS, path.slice(0, slash));
       FS.writeFile(path, bytes);
       return true;
     });
@@ -1253,7 +1271,8 @@ function createColdbrew() {
   };
 
   api.readFile = function readFile(path) {
-    return fsCall('readFile', path, (FS) => FS.readFile(path, { encoding: 'utf8' }));
+    // The whole file, NUL included; invalid UTF-8 by the text rule (src/js/text.js).
+    return fsCall('readFile', path, (FS) => cbDecodeText(FS.readFile(path, { encoding: 'binary' })));
   };
 
   api.readBinaryFile = function readBinaryFile(path) {
@@ -1348,59 +1367,35 @@ function createColdbrew() {
     }
   }
 
-  /* Snapshot of the persisted folders: path -> {dir} | {data, mode, mtime}. */
-  function snapshot(roots) {
-    const FS = Module.FS;
-    const files = new Map();
-    const walk = (p) => {
-      const st = FS.lstat(p);
-      if (FS.isDir(st.mode)) {
-        files.set(p, { dir: true, mode: st.mode & 0o7777 });
-        for (const n of FS.readdir(p)) if (n !== '.' && n !== '..') walk(`${p}/${n}`);
-      } else if (FS.isFile(st.mode)) {
-        files.set(p, { data: FS.readFile(p, { encoding: 'binary' }), mode: st.mode & 0o7777,
-          mtime: st.mtime instanceof Date ? st.mtime.getTime() : Number(st.mtime) });
-      }
-    };
-    for (const r of roots) walk(r);
-    return files;
-  }
-
-  function restore(files) {
-    const FS = Module.FS;
-    const paths = [...files.keys()].sort();
-    for (const p of paths) {
-      const f = files.get(p);
-      if (f.dir) {
-        FS.mkdirTree(p);
-      } else {
-        FS.mkdirTree(p.slice(0, p.lastIndexOf('/')) || '/');
-        FS.writeFile(p, f.data);
-        FS.chmod(p, f.mode);
-        FS.utime(p, f.mtime, f.mtime);
-      }
-    }
-    return paths.filter((p) => !files.get(p).dir).length;
-  }
-
   /* Saves /home and/or /tmp (as chosen in fsOptions) to browser storage
    * (IndexedDB) or, in Node, to a folder (fsOptions.storage, default
-   * ~/.coldbrew/files). Resolves to the number of files saved. */
-  api.saveFiles = async function saveFiles() {
+   * ~/.coldbrew/files); src/js/storage.js has the format and the rules.
+   * Resolves to the number of files saved. options.overwrite: replace what
+   * another instance saved there since this one last loaded or saved. */
+  api.saveFiles = async function saveFiles(options = {}) {
+    if (options === null || typeof options !== 'object') throw new TypeError('Coldbrew.saveFiles(): options must be an object');
+    for (const k of Object.keys(options)) {
+      if (k !== 'overwrite') throw new TypeError(`Coldbrew.saveFiles(): unknown option '${k}' (known: overwrite)`);
+    }
     requirePersistence('saveFiles');
     const roots = persistedRoots();
-    const files = snapshot(roots);
-    await cbStorage(loadOptions.fsOptions).write(roots, files);
-    return [...files.values()].filter((f) => !f.dir).length;
+    const files = cbSnapshot(Module.FS, roots);
+    await cbStorage(loadOptions.fsOptions).write('saveFiles', roots, files, storeSeen, options.overwrite === true);
+    return [...files.values()].filter((f) => f.data).length;
   };
 
   /* Puts the saved files back into /home and/or /tmp. Resolves to the number of files loaded. */
   api.loadFiles = async function loadFiles() {
     requirePersistence('loadFiles');
     const roots = persistedRoots();
-    const files = await cbStorage(loadOptions.fsOptions).read(roots);
+    const store = cbStorage(loadOptions.fsOptions);
+    const files = await store.read('loadFiles', roots, storeSeen);
     requireLoaded('loadFiles');
-    return restore(files);
+    const [count, problems] = cbRestore(Module.FS, files);
+    if (problems.length) {
+      warn(`loadFiles(): ${problems.length} saved path(s) from ${store.where} could not be restored:\n  ${problems.slice(0, 20).join('\n  ')}`);
+    }
+    return count;
   };
 
   /* For tests and tools: the Emscripten module of this instance (or null). */

@@ -22,6 +22,7 @@ const CB_T = {
 const CB_F_CALLABLE = 1, CB_F_ITERABLE = 4;
 const CB_R_ERROR = -1, CB_R_UNSUPPORTED = -2, CB_R_MISSING = -3;
 const CB_MAX_DEPTH = 200;
+const CB_MAX_COPY_ITEMS = 1 << 24;   // elements copied for one value; more: it crosses live
 const CB_STOP = Symbol('coldbrew.stop');
 const CB_PY_STATE = Symbol('coldbrew.pythonVariable');
 const CB_INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -72,6 +73,7 @@ class CbEncoder {
   constructor() {
     this.grow(4096);
     this.pos = 0;
+    this.items = 0;   // elements of arrays and objects copied for the current value
     this.busy = false;
   }
   grow(size) {
@@ -127,16 +129,17 @@ class CbEncoder {
   }
   bigint(v) {
     const negative = v < 0n;
-    let m = negative ? -v : v;
-    const words = [];
-    while (m > 0n) {
-      words.push(Number(m & 0xffffffffn));
-      m >>= 32n;
-    }
+    // Through hex text, linear in the size (see the reader in cbCreateBridge).
+    let hex = (negative ? -v : v).toString(16);
+    if (hex === '0') hex = '';
+    const words = (hex.length + 7) >> 3;
+    this.reserve(12 + 4 * words);
     this.word(CB_T.BIGINT);
     this.word(negative ? 1 : 0);
-    this.word(words.length * 4);
-    for (const w of words) this.word(w | 0);
+    this.word(words * 4);
+    for (let i = 0, end = hex.length; i < words; i++, end -= 8) {
+      this.word(parseInt(hex.slice(Math.max(0, end - 8), end), 16) | 0);
+    }
   }
   bytes(b) {
     this.reserve(b.length + 8);
@@ -232,10 +235,20 @@ function cbCreateBridge(Module, runtime) {
         if (path.length >= CB_MAX_DEPTH || path.includes(v)) return false;
         path.push(v);
         if (isArray) {
+          // Only dense arrays of a sane size are copied: a sparse array (one
+          // element at index 2**32-2) or a Proxy that claims a huge length
+          // crosses as a live JavaScriptVariable, in bounded time and memory.
+          const n = v.length;
+          e.items += n;
+          if (e.items > CB_MAX_COPY_ITEMS) return false;
           e.word(CB_T.LIST);
-          e.word(v.length);
-          for (let i = 0; i < v.length; i++) if (!putPlain(e, v[i], path)) return false;
+          e.word(n);
+          for (let i = 0; i < n; i++) {
+            if (!(i in v) || !putPlain(e, v[i], path)) return false;
+          }
         } else {
+          e.items += keys.length;
+          if (e.items > CB_MAX_COPY_ITEMS) return false;
           e.word(CB_T.DICT);
           e.word(keys.length);
           for (const k of keys) {
@@ -261,6 +274,7 @@ function cbCreateBridge(Module, runtime) {
     const start = e.pos;
     if (typeof v === 'number') { e.number(v); return; }
     if (typeof v === 'string') { e.string(v); return; }
+    e.items = 0;
     if (putPlain(e, v, [])) return;
     e.pos = start;
     e.word(CB_T.JSOBJ);
@@ -307,8 +321,18 @@ function cbCreateBridge(Module, runtime) {
       case CB_T.BIGINT: {
         const negative = m32[rp >> 2], n = m32[(rp >> 2) + 1];
         rp += 8;
-        let v = 0n;
-        for (let i = ((n + 3) >> 2) - 1; i >= 0; i--) v = (v << 32n) | BigInt(m32[(rp >> 2) + i] >>> 0);
+        // Through hex text: linear in the size (shifting a BigInt word by
+        // word copies it each time, which made 2**3200000 take seconds).
+        let hex = '';
+        const words = (n + 3) >> 2;
+        if (words <= 2) {
+          for (let i = words - 1; i >= 0; i--) hex += (m32[(rp >> 2) + i] >>> 0).toString(16).padStart(8, '0');
+        } else {
+          const parts = new Array(words);
+          for (let i = 0; i < words; i++) parts[words - 1 - i] = (m32[(rp >> 2) + i] >>> 0).toString(16).padStart(8, '0');
+          hex = parts.join('');
+        }
+        const v = words ? BigInt(`0x${hex}`) : 0n;
         rp += (n + 3) & ~3;
         return negative ? -v : v;
       }
@@ -828,6 +852,7 @@ function cbCreateBridge(Module, runtime) {
   }
 
   function failed(err) {
+    if (dead) throw runtime.unloadedError();   // unload() during the run: unwind it all
     if (Module.cbCrashed) throw err;   // the runtime is lost: unwind to the API call
     Module.cbLastJsError = err;
     return CB_R_ERROR;
@@ -840,6 +865,7 @@ function cbCreateBridge(Module, runtime) {
 
   /* Called by cb_jsvar.c: runs one operation synchronously. */
   function jsOp(op, h, th, args, out, cap) {
+    if (dead) throw runtime.unloadedError();   // Python of an unloaded instance does nothing more in JS
     try {
       views();
       rp = args;
@@ -858,6 +884,7 @@ function cbCreateBridge(Module, runtime) {
   /* The same, inside an async run (cb_js_op_async, a suspending import): a
    * Promise from a call or get_variable is resolved before Python continues. */
   function jsOpAsync(run, op, h, th, args, out, cap) {
+    if (dead) throw runtime.unloadedError();
     let r;
     try {
       views();

@@ -381,6 +381,47 @@ describe('persistence and zip files', () => {
   });
 });
 
+describe('hostile input in a page (the reliability battery, browser half)', () => {
+  test('IndexedDB: modes and links kept inside, a stale save refused, one rule for text, callbacks and unload', async () => {
+    const page = await loaded({ hideWarnings: true, fsOptions: { persistHome: true, storage: 'coldbrew-hostile' } });
+    const r = await page.evaluate(async () => {
+      const opts = { hideWarnings: true, fsOptions: { persistHome: true, storage: 'coldbrew-hostile' } };
+      const out = {};
+      Coldbrew.run(`
+import os
+open('/home/tool', 'w').write('t'); os.chmod('/home/tool', 0o4755)
+os.symlink('/etc', '/home/link')
+open('/home/zero', 'w').write('z'); os.chmod('/home/zero', 0)
+open(b'/home/bad\\xffname', 'w').write('b')
+os.utime('/home/tool', (1e13, 1e13))`);
+      out.saved = await Coldbrew.saveFiles();
+      const other = Coldbrew.createNewInstance();
+      await other.load(opts);
+      other.onStandardOut = (l) => { out.restored = l; };
+      other.run(`import os, stat
+print(oct(stat.S_IMODE(os.stat('/home/tool').st_mode)), os.readlink('/home/link'), os.listdir(b'/home').count(b'bad\\xffname'))`);
+      other.addFile('/home/other.txt', 'o');
+      await other.saveFiles();
+      try { await Coldbrew.saveFiles(); } catch (e) { out.stale = e.code; }
+      out.overwrite = await Coldbrew.saveFiles({ overwrite: true });
+      try { Coldbrew.run('s = "\uDC00x"'); } catch (e) { out.surrogate = e instanceof TypeError; }
+      Coldbrew.run("open('/tmp/nul', 'wb').write(b'a\\0b\\xff')");
+      out.nul = Coldbrew.readFile('/tmp/nul') === 'a\0b\uDCFF';
+      Coldbrew.onStandardOut = () => { try { Coldbrew.getVariable('x'); } catch (e) { out.reentry = e.message; } };
+      Coldbrew.run('x = 1\nprint(x)');
+      Coldbrew.onStandardOut = () => Coldbrew.unload();
+      try { Coldbrew.run('print(1)\nprint(2)'); } catch (e) { out.unloaded = e.code; }
+      await Coldbrew.load({ hideWarnings: true });
+      try { Coldbrew.run('import os; os._exit(5)'); } catch (e) { out.exit = e.errorData.exitCode; }
+      out.alive = Coldbrew.runFunction('len', [1, 2, 3]);
+      return out;
+    });
+    assert.deepEqual(r, { saved: 3, restored: '0o4755 /etc 1', stale: 'ESTALE', overwrite: 3, surrogate: true, nul: true,
+      reentry: r.reentry, unloaded: 'COLDBREW_UNLOADED', exit: 5, alive: 3 });
+    assert.match(r.reentry, /cannot call into Python from onStandardOut/);
+  });
+});
+
 describe('the demo page', () => {
   test('runs the Fibonacci example; screenshot saved to tests/out/demo.png', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });

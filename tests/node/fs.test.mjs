@@ -156,17 +156,29 @@ describe('saveFiles / loadFiles (Node: a folder on disk)', () => {
     a.addFile('/home/notes.txt', 'kept');
     a.addFile('/tmp/lost.txt', 'not persisted');
     assert.equal(await a.saveFiles(), 2);
-    assert.deepEqual(fs.readFileSync(path.join(storage, 'home/keep/data.bin')), Buffer.from([0, 1, 255]));
+    // One archive per persisted folder; no file of Python's becomes a host file.
+    assert.deepEqual(fs.readdirSync(storage), ['home.cbstore']);
     const b = await loadedInstance(opts);   // load() reads them back
     assert.deepEqual(b.readBinaryFile('/home/keep/data.bin'), Uint8Array.from([0, 1, 255]));
     assert.equal(b.readFile('/home/notes.txt'), 'kept');
     assert.equal(b.pathExists('/tmp/lost.txt'), null);
     b.deletePath('/home/notes.txt');
     assert.equal(await b.saveFiles(), 1);   // deleted files are deleted from storage too
-    assert.equal(fs.existsSync(path.join(storage, 'home/notes.txt')), false);
+    const c = await loadedInstance(opts);
+    assert.equal(c.pathExists('/home/notes.txt'), null);
     b.addFile('/home/notes.txt', 'changed');
     assert.equal(await b.loadFiles(), 1);
     assert.equal(b.readFile('/home/notes.txt'), 'changed');   // loadFiles adds and overwrites saved files only
+  });
+
+  test('files saved by earlier versions (a plain folder tree) are still loaded', async () => {
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'coldbrew-persist-'));
+    fs.mkdirSync(path.join(storage, 'home/old'), { recursive: true });
+    fs.writeFileSync(path.join(storage, 'home/old/file.txt'), 'from the old layout');
+    const a = await loadedInstance({ hideWarnings: true, fsOptions: { persistHome: true, storage } });
+    assert.equal(a.readFile('/home/old/file.txt'), 'from the old layout');
+    assert.equal(await a.saveFiles(), 1);
+    assert.deepEqual(fs.readdirSync(storage), ['home.cbstore']);
   });
 
   test('persistTmp, and saveFiles without a persist option is a clear error', async () => {

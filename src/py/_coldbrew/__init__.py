@@ -12,3 +12,5 @@ def set_host(services):
     global host
     import Coldbrew
     host = Coldbrew._pin_variable(services)   # not released by destroy_all_variables()
+    from . import process
+    process.install()

@@ -100,6 +100,12 @@ class FetchSocket:
         method, target, _ = lines[0].split(" ", 2)
         headers, chunked = [], False
         for line in lines[1:]:
+            # http.client lets a value through when its CR LF is followed by a
+            # space or tab (obsolete line folding, RFC 9112 5.2): the host's
+            # HTTP stack would then send the rest as a header of its own.
+            if line[:1] in (" ", "\t") or "\r" in line or "\n" in line or "\0" in line:
+                raise ValueError(f"Invalid header {line.strip()!r}: a header name or value may not "
+                                 "contain CR, LF or NUL (folded header lines are not supported)")
             name, _, value = line.partition(":")
             name, value = name.strip(), value.strip()
             if name.lower() == "transfer-encoding" and "chunked" in value.lower():

@@ -1,0 +1,69 @@
+"""The process-level calls of `os` and `signal`, kept inside the run.
+
+Python in Coldbrew is not a process of its own: it runs inside the host's
+JavaScript process (a Node program, a browser tab). Left alone, os._exit(3)
+would reach Emscripten's exit and set the host's exit code, and a signal sent
+to our own pid with its default action (SIGTERM, SIGKILL, ...) would exit the
+same way. So these end the *run* instead: each raises SystemExit with the
+status a native process would have had (os._exit(n) -> n, a fatal signal ->
+128 + signal, os.abort() -> 134), which the JS API reports as a PythonError
+with errorData.exitCode, and the runtime stays usable. The CLI maps that code
+to its own exit status; the library never touches process.exitCode.
+Signals Python handles (SIGINT -> KeyboardInterrupt, handlers set with
+signal.signal) and signals to other pids keep their usual behaviour.
+"""
+import os
+import posix
+import signal
+
+_IGNORED_BY_DEFAULT = {signal.SIGCHLD, signal.SIGURG, signal.SIGWINCH}
+_STOP = {signal.SIGSTOP, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU, signal.SIGCONT}
+
+
+class _Exit(SystemExit):
+    """os._exit() and fatal signals inside Coldbrew: the run ends with this status."""
+
+
+def _exit(status):
+    """Ends the Coldbrew run at once with this exit status (the host process is not touched)."""
+    raise _Exit(int(status))
+
+
+def abort():
+    """Ends the Coldbrew run with status 134 (SIGABRT), as os.abort() ends a process."""
+    raise _Exit(128 + signal.SIGABRT)
+
+
+def _to_self(sig, send):
+    sig = int(sig)
+    if sig == 0:
+        return None   # "is it alive?": yes
+    handler = signal.getsignal(sig) if sig not in (signal.SIGKILL, signal.SIGSTOP) else signal.SIG_DFL
+    if handler == signal.SIG_DFL and sig not in _IGNORED_BY_DEFAULT and sig not in _STOP:
+        raise _Exit(128 + sig)
+    if handler == signal.SIG_IGN or handler == signal.SIG_DFL:
+        return None
+    return send()
+
+
+def _wrap_kill(kill):
+    def wrapped(pid, sig):
+        if pid in (0, -1, os.getpid()):
+            return _to_self(sig, lambda: kill(os.getpid(), sig))
+        return kill(pid, sig)
+    wrapped.__name__, wrapped.__doc__ = kill.__name__, kill.__doc__
+    return wrapped
+
+
+def install():
+    for mod in (os, posix):
+        mod._exit = _exit
+        mod.abort = abort
+        mod.kill = _wrap_kill(posix.kill)
+        if hasattr(posix, "killpg"):
+            mod.killpg = _wrap_kill(posix.killpg)
+    raise_signal = signal.raise_signal
+    signal.raise_signal = lambda sig: _to_self(sig, lambda: raise_signal(sig))
+    if hasattr(signal, "pthread_kill"):
+        pthread_kill = signal.pthread_kill
+        signal.pthread_kill = lambda tid, sig: _to_self(sig, lambda: pthread_kill(tid, sig))
