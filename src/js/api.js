@@ -157,7 +157,6 @@ class CbLineSink {
   constructor(onLine) {
     this.onLine = onLine;
     this.pending = [];
-    this.decoder = new TextDecoder('utf-8');
   }
   write(bytes) {
     let start = 0;
@@ -170,14 +169,16 @@ class CbLineSink {
   }
   emit(partial) {
     let line;
-    if (this.pending.length === 1) line = this.decoder.decode(this.pending[0]);
+    // Whole lines are decoded by the text rule (src/js/text.js): bytes Python
+    // wrote that are not UTF-8 (print('\udcff') in UTF-8 mode) stay escapes.
+    if (this.pending.length === 1) line = cbDecodeText(this.pending[0]);
     else {
       let n = 0;
       for (const p of this.pending) n += p.length;
       const all = new Uint8Array(n);
       n = 0;
       for (const p of this.pending) { all.set(p, n); n += p.length; }
-      line = this.decoder.decode(all);
+      line = cbDecodeText(all);
     }
     this.pending = [];
     this.onLine(line, partial);
@@ -1379,8 +1380,11 @@ function createColdbrew() {
     }
     requirePersistence('saveFiles');
     const roots = persistedRoots();
-    const files = cbSnapshot(Module.FS, roots);
-    await cbStorage(loadOptions.fsOptions).write('saveFiles', roots, files, storeSeen, options.overwrite === true);
+    const files = cbSnapshot(Module.FS, roots, (skipped) => {
+      warn(`saveFiles(): ${skipped.length} special file(s) (devices, pipes, sockets) are not saved: ${skipped.slice(0, 5).join(', ')}`);
+    });
+    const store = cbStorage(loadOptions.fsOptions);
+    await persisting(() => store.write('saveFiles', roots, files, storeSeen, options.overwrite === true));
     return [...files.values()].filter((f) => f.data).length;
   };
 
@@ -1389,7 +1393,7 @@ function createColdbrew() {
     requirePersistence('loadFiles');
     const roots = persistedRoots();
     const store = cbStorage(loadOptions.fsOptions);
-    const files = await store.read('loadFiles', roots, storeSeen);
+    const files = await persisting(() => store.read('loadFiles', roots, storeSeen));
     requireLoaded('loadFiles');
     const [count, problems] = cbRestore(Module.FS, files);
     if (problems.length) {
@@ -1397,6 +1401,16 @@ function createColdbrew() {
     }
     return count;
   };
+
+  /* Saves and loads of one instance run one after another: two saves started
+   * together (an autosave timer and a button) must not see each other's new
+   * generation as another instance's. */
+  let persistQueue = Promise.resolve();
+  function persisting(step) {
+    const next = persistQueue.then(step);
+    persistQueue = next.catch(() => {});
+    return next;
+  }
 
   /* For tests and tools: the Emscripten module of this instance (or null). */
   Object.defineProperty(api, '_module', { get: () => Module });

@@ -27,8 +27,9 @@ const CB_STORE_MAGIC = 'CBSTORE1';
 /* The tree under each root, read from MEMFS nodes: path -> entry, where an
  * entry is {dir, mode, mtime} | {data, mode, mtime} | {link, mode, mtime}.
  * Data is copied, so the save is of this moment even if Python goes on. */
-function cbSnapshot(FS, roots) {
+function cbSnapshot(FS, roots, onSkipped) {
   const files = new Map();
+  const skipped = [];
   const time = (node) => {
     const t = Number(node.mtime ?? node.timestamp);
     return Number.isFinite(t) ? t : Date.now();
@@ -48,8 +49,9 @@ function cbSnapshot(FS, roots) {
       files.set(p, { data, mode, mtime: time(node) });
     } else if (FS.isLink(node.mode)) {
       files.set(p, { link: String(node.link), mode, mtime: time(node) });
+    } else {
+      skipped.push(p);   // devices, sockets and pipes are not saved
     }
-    // devices, sockets and pipes are not saved
   };
   for (const r of roots) {
     let node;
@@ -60,6 +62,7 @@ function cbSnapshot(FS, roots) {
     }
     walk(r, node);
   }
+  if (skipped.length && onSkipped) onSkipped(skipped);
   return files;
 }
 

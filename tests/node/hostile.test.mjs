@@ -144,6 +144,23 @@ print(len(names), sorted(kinds), all(len(open('/home/' + n).read()) == 6000 for 
     await assert.rejects(a.saveFiles({ force: true }), /unknown option 'force'/);
   });
 
+  test('saves started together by one instance queue up instead of refusing each other; special files are reported', async () => {
+    const storage = tmpStore();
+    const a = await loadedInstance({ hideWarnings: false, fsOptions: { persistHome: true, storage } });
+    a.addFile('/home/one.txt', '1');
+    const FS = a._module.FS;   // Python here has no mkfifo/mknod; a device node made from JS
+    FS.mkdev('/home/pipe', 0o666, FS.makedev(64, 1));
+    const warned = [];
+    const warnConsole = console.warn;
+    console.warn = (m) => warned.push(String(m));
+    try {
+      assert.deepEqual(await Promise.all([a.saveFiles(), a.saveFiles(), a.loadFiles(), a.saveFiles()]), [1, 1, 1, 1]);
+    } finally {
+      console.warn = warnConsole;
+    }
+    assert.match(warned.join('\n'), /special file\(s\) \(devices, pipes, sockets\) are not saved: \/home\/pipe/);
+  });
+
   test('an out-of-range file time does not crash the runtime, and the file is saved', async () => {
     const storage = tmpStore();
     const opts = { hideWarnings: true, fsOptions: { persistHome: true, storage } };
@@ -371,6 +388,10 @@ open('/tmp/bad.txt', 'wb').write(b'ok\\xff\\xfe\\xc3(\\xed\\xa0\\x80end')`);
     assert.deepEqual(names, ['bad\uDCFF\uDCFEname']);
     assert.equal(cb.readFile('/tmp/names/bad\uDCFF\uDCFEname'), 'x');
     assert.equal(py(cb, "import os; print(os.listdir(b'/tmp/names'))"), "[b'bad\\xff\\xfename']");
+  });
+
+  test('output lines follow the same rule: bytes Python writes that are not UTF-8 stay escapes', () => {
+    assert.equal(py(cb, "import sys; print('caf\\xe9 \\udcff'); sys.stdout.flush()"), 'caf\u00e9 \uDCFF');
   });
 
   test('error messages keep NUL and lone surrogates; setenv refuses NUL, keeps escaped bytes', () => {

@@ -5,7 +5,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { loadedInstance, py } from './helpers.mjs';
+import { Coldbrew, loadedInstance, py } from './helpers.mjs';
 
 let cb, server, base, deadPort;
 
@@ -114,6 +114,19 @@ print(http.client.HTTPSConnection.default_port, "https" in [type(h).__name__[:5]
 });
 
 describe('HTTP from Python in an async run', () => {
+  test('unload() while an async run waits for a response rejects the run (it does not resolve 0)', async () => {
+    const other = Coldbrew.createNewInstance();
+    await other.load({ hideWarnings: true });
+    const waiting = other.runAsync(`import urllib.request\nurllib.request.urlopen("${base}/slow?ms=2000").read()`);
+    await new Promise((r) => setTimeout(r, 200));
+    other.unload();
+    if (typeof WebAssembly.Suspending === 'function') {
+      await assert.rejects(waiting, (e) => e.code === 'COLDBREW_UNLOADED');
+    } else {
+      assert.equal(await waiting, 0);   // without JSPI the run was synchronous: it finished before unload()
+    }
+  });
+
   test('urlopen does not block the event loop (JSPI); errors are the same', async () => {
     const JSPI = typeof WebAssembly.Suspending === 'function';
     let ticks = 0;
