@@ -187,6 +187,11 @@ function cbStaleError(fn, root, where) {
   return err;
 }
 
+/* Saves in this process, by store folder: instances of one process take
+ * turns here, so a lock file naming this process is a leftover of a save that
+ * never finished (another process's is checked by its pid). */
+const cbStoreTurns = new Map();
+
 /* Node's store: a folder of archives. */
 function cbNodeStore(dir) {
   const fs = require('fs');
@@ -272,6 +277,15 @@ function cbNodeStore(dir) {
   return {
     where: dir,
     async write(fn, roots, files, seen, overwrite) {
+      const key = path.resolve(dir);
+      const previous = cbStoreTurns.get(key) || Promise.resolve();
+      const mine = previous.then(() => this.writeLocked(fn, roots, files, seen, overwrite));
+      const turn = mine.catch(() => {});
+      cbStoreTurns.set(key, turn);
+      turn.then(() => { if (cbStoreTurns.get(key) === turn) cbStoreTurns.delete(key); });
+      return mine;
+    },
+    async writeLocked(fn, roots, files, seen, overwrite) {
       const unlock = await lock(fn);
       try {
         for (const r of roots) {

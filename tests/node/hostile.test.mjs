@@ -135,6 +135,14 @@ print(len(names), sorted(kinds), all(len(open('/home/' + n).read()) == 6000 for 
     await a.saveFiles();
     b.addFile('/home/from-b.txt', 'b');
     await assert.rejects(b.saveFiles(), (e) => e.code === 'ESTALE' && /another Coldbrew instance/.test(e.message));
+    // Saves of two instances started together: one wins, the other is refused, none is lost.
+    const raceOpts = { hideWarnings: true, fsOptions: { persistHome: true, storage: tmpStore() } };
+    const c1 = await loadedInstance(raceOpts), c2 = await loadedInstance(raceOpts);
+    c1.addFile('/home/c1.txt', '1');
+    c2.addFile('/home/c2.txt', '2');
+    const raced = await Promise.allSettled([c1.saveFiles(), c2.saveFiles()]);
+    assert.deepEqual(raced.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    assert.equal(raced.find((r) => r.status === 'rejected').reason.code, 'ESTALE');
     const c = await loadedInstance(opts);
     assert.equal(c.readFile('/home/from-a.txt'), 'a');   // a's save is intact
     assert.equal(await b.loadFiles(), 1);                 // b takes a's files in ...
