@@ -68,6 +68,13 @@ function cbToSnake(name) {
     .toLowerCase();
 }
 
+/* A result JS cannot hold (see readResult in cbCreateBridge). */
+class CbUnrepresentable {
+  constructor(error) {
+    this.error = error;
+  }
+}
+
 /* Writes value records into a growable buffer, then copies them into wasm memory. */
 class CbEncoder {
   constructor() {
@@ -399,6 +406,18 @@ function cbCreateBridge(Module, runtime) {
     e.pos = 0;
     return e;
   }
+  /* The result record at r, or a CbUnrepresentable when JS cannot hold it (a
+   * Python str longer than the engine's longest string): the call itself
+   * succeeded and the interpreter is fine, so that is an error of the call,
+   * not a crash of the runtime. */
+  function readResult(r) {
+    try {
+      return readAt(r);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      return new CbUnrepresentable(new RangeError(`Coldbrew: the Python value cannot be represented in JavaScript (${err.message})`));
+    }
+  }
   /* Copies the operands in e to the wasm stack, calls cfn(ptr, args, a, b)
    * and returns the decoded result record. */
   function callC(name, cfn, ptr, e, a, b) {
@@ -413,7 +432,7 @@ function cbCreateBridge(Module, runtime) {
       args = big ? Module._malloc(len) : Module.stackAlloc(len);
       Module.HEAPU8.set(e.u8.subarray(0, len), args);
       r = cfn(ptr, args, a, b) >>> 0;
-      if (r !== 0) v = readAt(r);
+      if (r !== 0) v = readResult(r);
     } catch (err) {
       throw runtime.crash(name, err);
     } finally {
@@ -422,6 +441,7 @@ function cbCreateBridge(Module, runtime) {
       runtime.end();
     }
     if (r === 0) throw runtime.pythonError();
+    if (v instanceof CbUnrepresentable) throw v.error;
     return v;
   }
   function asyncCall(e, argsOf) {
@@ -460,13 +480,14 @@ function cbCreateBridge(Module, runtime) {
     let r, v;
     try {
       r = cfn(ptr, a) >>> 0;
-      if (r !== 0) v = readAt(r);
+      if (r !== 0) v = readResult(r);
     } catch (err) {
       throw runtime.crash(name, err);
     } finally {
       runtime.end();
     }
     if (r === 0) throw runtime.pythonError();
+    if (v instanceof CbUnrepresentable) throw v.error;
     return v;
   }
 

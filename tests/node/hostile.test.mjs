@@ -442,6 +442,16 @@ print(os.path.exists(p))`), 'False');
     assert.ok(performance.now() - t0 < 20000, `deep paths took ${Math.round(performance.now() - t0)} ms`);
   });
 
+  test('a Python str longer than any JS string is a RangeError of the call; the runtime stays usable', () => {
+    const fresh = Coldbrew.createNewInstance();
+    return fresh.load({ hideWarnings: true }).then(() => {
+      assert.throws(() => fresh.runFunction('str.__mul__', 'ab', 2 ** 28), (e) => e instanceof RangeError &&
+        /cannot be represented in JavaScript/.test(e.message));
+      assert.equal(fresh.runFunction('len', [1, 2]), 2);
+      fresh.unload();
+    });
+  });
+
   test('a 16-million-bit integer crosses the bridge both ways', () => {
     const t0 = performance.now();
     const big = cb.runFunction('pow', 2, 16000000);
