@@ -56,18 +56,6 @@ int _Py_emscripten_signal_clock = 50;                          /* checks left un
 static int cb_async_on;
 static int cb_async_interval = 50;
 
-void
-_Py_CheckEmscriptenSignals(void)
-{
-    if (!Py_EMSCRIPTEN_SIGNAL_HANDLING) {
-        return;
-    }
-    int signal = cb_js_pending_signal();
-    if (signal) {
-        PyErr_SetInterruptEx(signal);
-    }
-}
-
 static int cb_abandoned;   /* the JS side unloaded this instance during a run */
 
 /* Unwinds the whole wasm stack to the JS caller; only for an abandoned instance. */
@@ -88,12 +76,26 @@ cb_rt_abandon(void)
 }
 
 void
+_Py_CheckEmscriptenSignals(void)
+{
+    /* Here, not in the periodic function below: that one runs at every
+     * check of the eval loop and must stay small enough to be inlined. */
+    if (cb_abandoned) {
+        cb_js_abandoned();
+    }
+    if (!Py_EMSCRIPTEN_SIGNAL_HANDLING) {
+        return;
+    }
+    int signal = cb_js_pending_signal();
+    if (signal) {
+        PyErr_SetInterruptEx(signal);
+    }
+}
+
+void
 _Py_CheckEmscriptenSignalsPeriodically(void)
 {
     if (_Py_emscripten_signal_clock <= 0) {
-        if (cb_abandoned) {
-            cb_js_abandoned();
-        }
         _Py_emscripten_signal_clock = cb_async_interval;
         if (cb_async_on) {
             cb_js_async_tick();   /* may suspend this whole stack (JSPI) */
