@@ -143,19 +143,19 @@ cb_rt_async_call(int which, uintptr_t a, uintptr_t b, uintptr_t c, uintptr_t d)
 {
     cb_js_async_entered();
     switch (which) {
-    case 0:
+    case CB_ENTRY_RUN:
         return (uintptr_t)cb_rt_run((const char *)a, (size_t)b);
-    case 1:
+    case CB_ENTRY_RUN_FILE:
         return (uintptr_t)cb_rt_run_file((const char *)a, (const char *)b, (const char **)c, (int)d);
-    case 2:
+    case CB_ENTRY_CALL_NAMED:
         return (uintptr_t)cb_py_call_named((const char *)a, (int)b, (int)c);
-    case 3:
+    case CB_ENTRY_LOOKUP:
         return (uintptr_t)cb_py_lookup((const char *)a);
-    case 4:
+    case CB_ENTRY_GET:
         return (uintptr_t)cb_py_get((PyObject *)a, (const char *)b);
-    case 5:
+    case CB_ENTRY_CALL:
         return (uintptr_t)cb_py_call((PyObject *)a, (const char *)b, (int)c, (int)d);
-    default:
+    default:   /* CB_ENTRY_CONSTRUCT */
         return (uintptr_t)cb_py_construct((PyObject *)a, (const char *)b, (int)c, (int)d);
     }
 }

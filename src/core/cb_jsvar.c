@@ -16,14 +16,6 @@
  */
 #include "coldbrew.h"
 
-enum {
-    OP_GET = 1, OP_SET = 2, OP_DEL = 3, OP_CALL = 4, OP_LEN = 5, OP_CONTAINS = 6, OP_ITER = 7,
-    OP_NEXT = 8, OP_STR = 9, OP_REPR = 10, OP_TYPE = 11, OP_DIR = 12, OP_BOOL = 13, OP_HASH = 14,
-    OP_BINOP = 15, OP_GLOBAL = 16, OP_GETITEM = 17, OP_SETITEM = 18, OP_DELITEM = 19, OP_UNARY = 20,
-    OP_LIVE = 21, OP_RESOLVE = 22, OP_SET_ERROR = 23,
-};
-/* cb_js_op's results besides a record length */
-enum { R_ERROR = -1, R_UNSUPPORTED = -2, R_MISSING = -3 };
 
 EM_JS(int, cb_js_op, (int op, int handle, int this_handle, const char *args, char *out, int cap), {
     return Module.cbBridge.jsOp(op, handle, this_handle, args, out, cap);
@@ -144,7 +136,7 @@ cb_jsv_hold_error(void)
 
 /* Runs one JS operation on handle/this with the operands already written to
  * the output records. Returns a new reference; NULL with an exception; or
- * NULL without one for R_UNSUPPORTED / R_MISSING (in *status). */
+ * NULL without one for CB_R_UNSUPPORTED / CB_R_MISSING (in *status). */
 static PyObject *
 cb_jsv_op(int op, int32_t handle, int32_t this_handle, int *status)
 {
@@ -166,7 +158,7 @@ cb_jsv_op(int op, int32_t handle, int32_t this_handle, int *status)
     if (status) {
         *status = n;
     }
-    if (n == R_ERROR) {
+    if (n == CB_R_ERROR) {
         cb_err_raise_from_js();
         return NULL;
     }
@@ -206,7 +198,7 @@ cb_jsv_op_args(cb_jsv *v, int op, int *status, int nargs, PyObject *a, PyObject 
 static PyObject *
 cb_jsv_name_error(cb_jsv *v, PyObject *name)
 {
-    PyObject *type = cb_jsv_op_args(v, OP_TYPE, NULL, 0, NULL, NULL);
+    PyObject *type = cb_jsv_op_args(v, CB_OP_TYPE, NULL, 0, NULL, NULL);
     if (type != NULL) {
         PyErr_Format(PyExc_AttributeError, "JavaScript %S has no property '%U'", type, name);
         Py_DECREF(type);
@@ -223,8 +215,8 @@ cb_jsv_getattro(PyObject *self, PyObject *name)
         return PyObject_GenericGetAttr(self, name);
     }
     int status;
-    PyObject *r = cb_jsv_op_args(v, OP_GET, &status, 1, name, NULL);
-    if (r == NULL && status == R_MISSING) {
+    PyObject *r = cb_jsv_op_args(v, CB_OP_GET, &status, 1, name, NULL);
+    if (r == NULL && status == CB_R_MISSING) {
         r = PyObject_GenericGetAttr(self, name);
         if (r == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
             PyErr_Clear();
@@ -242,8 +234,8 @@ cb_jsv_setattro(PyObject *self, PyObject *name, PyObject *value)
         PyErr_Format(PyExc_AttributeError, "cannot set '%U' on a JavaScript variable", name);
         return -1;
     }
-    PyObject *r = value ? cb_jsv_op_args(v, OP_SET, NULL, 2, name, value)
-                        : cb_jsv_op_args(v, OP_DEL, NULL, 1, name, NULL);
+    PyObject *r = value ? cb_jsv_op_args(v, CB_OP_SET, NULL, 2, name, value)
+                        : cb_jsv_op_args(v, CB_OP_DEL, NULL, 1, name, NULL);
     Py_XDECREF(r);
     return r ? 0 : -1;
 }
@@ -275,16 +267,16 @@ cb_jsv_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject
             return NULL;
         }
     }
-    return cb_jsv_op(OP_CALL, v->handle, v->this_handle, NULL);
+    return cb_jsv_op(CB_OP_CALL, v->handle, v->this_handle, NULL);
 }
 
 static Py_ssize_t
 cb_jsv_length(PyObject *self)
 {
     int status;
-    PyObject *r = cb_jsv_op_args((cb_jsv *)self, OP_LEN, &status, 0, NULL, NULL);
+    PyObject *r = cb_jsv_op_args((cb_jsv *)self, CB_OP_LEN, &status, 0, NULL, NULL);
     if (r == NULL) {
-        if (status == R_UNSUPPORTED) {
+        if (status == CB_R_UNSUPPORTED) {
             PyErr_SetString(PyExc_TypeError, "this JavaScript value has no length or size");
         }
         return -1;
@@ -310,15 +302,15 @@ cb_jsv_op_truth(PyObject *self, int op, int nargs, PyObject *arg)
 static int
 cb_jsv_contains(PyObject *self, PyObject *item)
 {
-    return cb_jsv_op_truth(self, OP_CONTAINS, 1, item);
+    return cb_jsv_op_truth(self, CB_OP_CONTAINS, 1, item);
 }
 
 static PyObject *
 cb_jsv_getitem(PyObject *self, PyObject *key)
 {
     int status;
-    PyObject *r = cb_jsv_op_args((cb_jsv *)self, OP_GETITEM, &status, 1, key, NULL);
-    if (r == NULL && status == R_MISSING) {
+    PyObject *r = cb_jsv_op_args((cb_jsv *)self, CB_OP_GETITEM, &status, 1, key, NULL);
+    if (r == NULL && status == CB_R_MISSING) {
         PyErr_SetObject(PyLong_Check(key) ? PyExc_IndexError : PyExc_KeyError, key);
     }
     return r;
@@ -327,8 +319,8 @@ cb_jsv_getitem(PyObject *self, PyObject *key)
 static int
 cb_jsv_setitem(PyObject *self, PyObject *key, PyObject *value)
 {
-    PyObject *r = value ? cb_jsv_op_args((cb_jsv *)self, OP_SETITEM, NULL, 2, key, value)
-                        : cb_jsv_op_args((cb_jsv *)self, OP_DELITEM, NULL, 1, key, NULL);
+    PyObject *r = value ? cb_jsv_op_args((cb_jsv *)self, CB_OP_SETITEM, NULL, 2, key, value)
+                        : cb_jsv_op_args((cb_jsv *)self, CB_OP_DELITEM, NULL, 1, key, NULL);
     Py_XDECREF(r);
     return r ? 0 : -1;
 }
@@ -347,10 +339,10 @@ cb_jsv_iter_new(PyObject *self)
         return NULL;
     }
     cb_val_begin();
-    /* OP_ITER answers with the iterator's handle as an INT record. */
-    PyObject *h = cb_jsv_op(OP_ITER, v->handle, v->this_handle, &status);
+    /* CB_OP_ITER answers with the iterator's handle as an INT record. */
+    PyObject *h = cb_jsv_op(CB_OP_ITER, v->handle, v->this_handle, &status);
     if (h == NULL) {
-        if (status == R_UNSUPPORTED) {
+        if (status == CB_R_UNSUPPORTED) {
             PyErr_SetString(PyExc_TypeError, "this JavaScript value is not iterable");
         }
         return NULL;
@@ -371,8 +363,8 @@ cb_jsv_iter_next(PyObject *self)
 {
     int status;
     cb_val_begin();
-    PyObject *r = cb_jsv_op(OP_NEXT, ((cb_jsv_iter *)self)->handle, -1, &status);
-    return r;   /* R_MISSING: the iterator is done (NULL without an exception) */
+    PyObject *r = cb_jsv_op(CB_OP_NEXT, ((cb_jsv_iter *)self)->handle, -1, &status);
+    return r;   /* CB_R_MISSING: the iterator is done (NULL without an exception) */
 }
 
 static void
@@ -385,7 +377,7 @@ cb_jsv_iter_dealloc(PyObject *self)
 static PyObject *
 cb_jsv_str(PyObject *self)
 {
-    return cb_jsv_op_args((cb_jsv *)self, OP_STR, NULL, 0, NULL, NULL);
+    return cb_jsv_op_args((cb_jsv *)self, CB_OP_STR, NULL, 0, NULL, NULL);
 }
 
 static PyObject *
@@ -395,13 +387,13 @@ cb_jsv_repr(PyObject *self)
     if (v->destroyed) {
         return PyUnicode_FromString("<JavaScriptVariable (destroyed)>");
     }
-    return cb_jsv_op_args(v, OP_REPR, NULL, 0, NULL, NULL);
+    return cb_jsv_op_args(v, CB_OP_REPR, NULL, 0, NULL, NULL);
 }
 
 static Py_hash_t
 cb_jsv_hash(PyObject *self)
 {
-    PyObject *r = cb_jsv_op_args((cb_jsv *)self, OP_HASH, NULL, 0, NULL, NULL);
+    PyObject *r = cb_jsv_op_args((cb_jsv *)self, CB_OP_HASH, NULL, 0, NULL, NULL);
     if (r == NULL) {
         return -1;
     }
@@ -413,7 +405,7 @@ cb_jsv_hash(PyObject *self)
 static int
 cb_jsv_bool(PyObject *self)
 {
-    return cb_jsv_op_truth(self, OP_BOOL, 0, NULL);
+    return cb_jsv_op_truth(self, CB_OP_BOOL, 0, NULL);
 }
 
 /* Operators, by JS operator code (the `binops` table in src/js/bridge.js). Either side
@@ -430,8 +422,8 @@ cb_jsv_binop(PyObject *a, PyObject *b, int code)
         return NULL;
     }
     int status;
-    PyObject *r = cb_jsv_op(OP_BINOP, v->handle, -1, &status);
-    if (r == NULL && status == R_UNSUPPORTED) {
+    PyObject *r = cb_jsv_op(CB_OP_BINOP, v->handle, -1, &status);
+    if (r == NULL && status == CB_R_UNSUPPORTED) {
         Py_RETURN_NOTIMPLEMENTED;
     }
     return r;
@@ -439,16 +431,16 @@ cb_jsv_binop(PyObject *a, PyObject *b, int code)
 
 #define CB_BINOP(fn, code) \
     static PyObject *fn(PyObject *a, PyObject *b) { return cb_jsv_binop(a, b, code); }
-CB_BINOP(cb_jsv_add, 0)
-CB_BINOP(cb_jsv_sub, 1)
-CB_BINOP(cb_jsv_mul, 2)
-CB_BINOP(cb_jsv_div, 3)
-CB_BINOP(cb_jsv_mod, 4)
-CB_BINOP(cb_jsv_and, 6)
-CB_BINOP(cb_jsv_or, 7)
-CB_BINOP(cb_jsv_xor, 8)
-CB_BINOP(cb_jsv_lshift, 9)
-CB_BINOP(cb_jsv_rshift, 10)
+CB_BINOP(cb_jsv_add, CB_BINOP_ADD)
+CB_BINOP(cb_jsv_sub, CB_BINOP_SUB)
+CB_BINOP(cb_jsv_mul, CB_BINOP_MUL)
+CB_BINOP(cb_jsv_div, CB_BINOP_DIV)
+CB_BINOP(cb_jsv_mod, CB_BINOP_MOD)
+CB_BINOP(cb_jsv_and, CB_BINOP_AND)
+CB_BINOP(cb_jsv_or, CB_BINOP_OR)
+CB_BINOP(cb_jsv_xor, CB_BINOP_XOR)
+CB_BINOP(cb_jsv_lshift, CB_BINOP_LSHIFT)
+CB_BINOP(cb_jsv_rshift, CB_BINOP_RSHIFT)
 
 static PyObject *
 cb_jsv_pow(PyObject *a, PyObject *b, PyObject *mod)
@@ -456,7 +448,7 @@ cb_jsv_pow(PyObject *a, PyObject *b, PyObject *mod)
     if (mod != Py_None) {
         Py_RETURN_NOTIMPLEMENTED;
     }
-    return cb_jsv_binop(a, b, 5);
+    return cb_jsv_binop(a, b, CB_BINOP_POW);
 }
 
 static PyObject *
@@ -470,18 +462,18 @@ cb_jsv_unary(PyObject *a, int code)
     if (cb_val_put_words(CB_T_INT, (uint32_t)code, 0, 1) < 0) {
         return NULL;
     }
-    return cb_jsv_op(OP_UNARY, v->handle, -1, NULL);
+    return cb_jsv_op(CB_OP_UNARY, v->handle, -1, NULL);
 }
 
-static PyObject *cb_jsv_neg(PyObject *a) { return cb_jsv_unary(a, 0); }
-static PyObject *cb_jsv_pos(PyObject *a) { return cb_jsv_unary(a, 1); }
-static PyObject *cb_jsv_invert(PyObject *a) { return cb_jsv_unary(a, 2); }
+static PyObject *cb_jsv_neg(PyObject *a) { return cb_jsv_unary(a, CB_UNOP_NEG); }
+static PyObject *cb_jsv_pos(PyObject *a) { return cb_jsv_unary(a, CB_UNOP_POS); }
+static PyObject *cb_jsv_invert(PyObject *a) { return cb_jsv_unary(a, CB_UNOP_INVERT); }
 
 static PyObject *
 cb_jsv_richcompare(PyObject *a, PyObject *b, int op)
 {
-    /* Py_LT..Py_GE are 0..5; the JS codes follow the arithmetic ones. */
-    return cb_jsv_binop(a, b, 11 + op);
+    /* Py_LT..Py_GE are 0..5; the JS codes list them in that order. */
+    return cb_jsv_binop(a, b, CB_BINOP_LT + op);
 }
 
 static PyObject *
@@ -494,7 +486,7 @@ cb_jsv_destroy_method(PyObject *self, PyObject *unused)
 static PyObject *
 cb_jsv_inspect(PyObject *self, PyObject *unused)
 {
-    return cb_jsv_op_args((cb_jsv *)self, OP_DIR, NULL, 0, NULL, NULL);
+    return cb_jsv_op_args((cb_jsv *)self, CB_OP_DIR, NULL, 0, NULL, NULL);
 }
 
 static PyObject *
@@ -526,7 +518,7 @@ cb_jsv_is_javascript_variable(PyObject *unused, PyObject *o)
 static PyObject *
 cb_jsv_get_type(PyObject *self, void *unused)
 {
-    return cb_jsv_op_args((cb_jsv *)self, OP_TYPE, NULL, 0, NULL, NULL);
+    return cb_jsv_op_args((cb_jsv *)self, CB_OP_TYPE, NULL, 0, NULL, NULL);
 }
 
 static PyObject *
@@ -643,8 +635,8 @@ cb_jsv_lookup_global(PyObject *name)
         return NULL;
     }
     int status;
-    PyObject *r = cb_jsv_op(OP_GLOBAL, -1, -1, &status);
-    if (r == NULL && status == R_MISSING) {
+    PyObject *r = cb_jsv_op(CB_OP_GLOBAL, -1, -1, &status);
+    if (r == NULL && status == CB_R_MISSING) {
         PyErr_Format(PyExc_NameError, "JavaScript global '%U' is not defined", name);
     }
     return r;
@@ -703,7 +695,7 @@ static PyObject *
 cb_jsv_live_counts(PyObject *module, PyObject *unused)
 {
     cb_val_begin();
-    PyObject *js = cb_jsv_op(OP_LIVE, -1, -1, NULL);
+    PyObject *js = cb_jsv_op(CB_OP_LIVE, -1, -1, NULL);
     if (js == NULL) {
         return NULL;
     }
@@ -725,7 +717,7 @@ cb_jsv_resolve(PyObject *module, PyObject *o)
         return NULL;
     }
     cb_val_begin();
-    return cb_jsv_op(OP_RESOLVE, v->handle, -1, NULL);
+    return cb_jsv_op(CB_OP_RESOLVE, v->handle, -1, NULL);
 }
 
 /* The JavaScriptError for a JS value (a Promise's rejection reason), returned. */
@@ -736,7 +728,7 @@ cb_jsv_error_for(PyObject *module, PyObject *reason)
     if (cb_val_put(reason) < 0) {
         return NULL;
     }
-    PyObject *r = cb_jsv_op(OP_SET_ERROR, -1, -1, NULL);
+    PyObject *r = cb_jsv_op(CB_OP_SET_ERROR, -1, -1, NULL);
     if (r == NULL) {
         return NULL;
     }

@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define CB_STDLIB_ZIP L"/lib/python313.zip"
-#define CB_SITE_PACKAGES L"/lib/python3.13/site-packages"
 
 static PyObject *cb_rt_initial_env;       /* dict: os.environ as it was after start-up */
 static PyObject *cb_rt_initial_builtins;  /* dict: builtins' names after start-up (for reset) */
@@ -134,10 +132,10 @@ cb_rt_init(void)
         status = PyConfig_SetString(&config, &config.program_name, L"python3");
     }
     if (!PyStatus_Exception(status)) {
-        status = PyWideStringList_Append(&config.module_search_paths, CB_STDLIB_ZIP);
+        status = PyWideStringList_Append(&config.module_search_paths, L"" CB_STDLIB_PATH);
     }
     if (!PyStatus_Exception(status)) {
-        status = PyWideStringList_Append(&config.module_search_paths, CB_SITE_PACKAGES);
+        status = PyWideStringList_Append(&config.module_search_paths, L"" CB_SITE_PACKAGES_PATH);
     }
     if (!PyStatus_Exception(status)) {
         status = PyWideStringList_Append(&config.argv, L"");

@@ -31,8 +31,8 @@
 #include <math.h>
 #include <string.h>
 
-#define CB_MAX_DEPTH 200          /* deeper containers cross as bridge variables */
-#define CB_MAX_NODES (1 << 22)    /* so does a structure with more items than this */
+/* CB_MAX_DEPTH (cb_protocol.h): deeper containers cross as bridge variables */
+/* CB_MAX_COPY_ITEMS (cb_protocol.h): so does a structure with more items than this */
 
 static struct {
     char *data;
@@ -211,7 +211,7 @@ cb_val_str(PyObject *o)
 static int
 cb_val_plain(PyObject *o, int depth)
 {
-    if (++cb_val_nodes > CB_MAX_NODES) {
+    if (++cb_val_nodes > CB_MAX_COPY_ITEMS) {
         return 1;
     }
     if (o == Py_None) {

@@ -20,6 +20,8 @@
 #include <Python.h>
 #include <emscripten.h>
 
+#include "cb_protocol.h"
+
 #define CB_EXPORT EMSCRIPTEN_KEEPALIVE
 
 /* cb_error.c */
@@ -34,13 +36,7 @@ int cb_err_is_exit(PyObject *exc, int *code); /* SystemExit? then its exit statu
 PyObject *cb_mod_init(void);                 /* PyInit function of the `Coldbrew` module */
 int cb_mod_install_builtin(void);           /* makes `Coldbrew` visible without an import */
 
-/* cb_value.c: record tags and PYOBJ flags, shared with src/js/bridge.js */
-enum {
-    CB_T_UNDEF = 0, CB_T_NONE = 1, CB_T_FALSE = 2, CB_T_TRUE = 3, CB_T_INT = 4, CB_T_FLOAT = 5,
-    CB_T_BIGINT = 6, CB_T_STR16 = 7, CB_T_STR8 = 8, CB_T_BYTES = 9, CB_T_LIST = 10, CB_T_DICT = 11,
-    CB_T_PYOBJ = 12, CB_T_JSOBJ = 13, CB_T_JSMETHOD = 14, CB_T_STOP = 15,
-};
-enum { CB_F_CALLABLE = 1, CB_F_CLASS = 2, CB_F_ITERABLE = 4 };
+/* cb_value.c (record tags and flags: cb_protocol.h) */
 typedef struct { const char *p; } cb_reader;
 void cb_val_begin(void);                     /* empties the output record buffer */
 int cb_val_put(PyObject *o);                 /* appends o: copied if plain, else a bridge variable */

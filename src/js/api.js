@@ -11,7 +11,6 @@
  * from build/assemble_js.py: CB_EXAMPLES (file name -> text of src/examples/*.py).
  */
 
-const CB_STDLIB_PATH = '/lib/python313.zip';
 const CB_IS_NODE = typeof process === 'object' && process.versions != null && process.versions.node != null;
 
 /** An exception raised by Python code, carried into JavaScript. */
@@ -700,7 +699,7 @@ function createColdbrew() {
 
   function makeFolders() {
     const FS = Module.FS;
-    for (const d of ['/files', '/home', '/tmp', '/lib', '/lib/python3.13', '/lib/python3.13/site-packages',
+    for (const d of ['/files', '/home', '/tmp', '/lib', '/lib/python3.13', CB_SITE_PACKAGES_PATH,
       '/coldbrew', '/coldbrew/examples']) {
       try { FS.mkdir(d); } catch (e) { /* already there */ }
     }
@@ -970,8 +969,9 @@ function createColdbrew() {
       Module.cbAsyncEntered = () => { paused = false; };
     }
     const myGeneration = generation;
-    const which = { cb_rt_run: 0, cb_rt_run_file: 1, cb_py_call_named: 2, cb_py_lookup: 3, cb_py_get: 4,
-      cb_py_call: 5, cb_py_construct: 6 }[exportName];
+    const which = { cb_rt_run: CB_ENTRY_RUN, cb_rt_run_file: CB_ENTRY_RUN_FILE, cb_py_call_named: CB_ENTRY_CALL_NAMED,
+      cb_py_lookup: CB_ENTRY_LOOKUP, cb_py_get: CB_ENTRY_GET, cb_py_call: CB_ENTRY_CALL,
+      cb_py_construct: CB_ENTRY_CONSTRUCT }[exportName];
     let rc;
     try {
       rc = CB_JSPI ? await WebAssembly.promising(rawExports.cb_rt_async_call)(which, ...args, 0, 0, 0, 0)

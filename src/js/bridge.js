@@ -15,14 +15,9 @@
  * until Python drops its JavaScriptVariable.
  */
 
-const CB_T = {
-  UNDEF: 0, NONE: 1, FALSE: 2, TRUE: 3, INT: 4, FLOAT: 5, BIGINT: 6, STR16: 7, STR8: 8, BYTES: 9,
-  LIST: 10, DICT: 11, PYOBJ: 12, JSOBJ: 13, JSMETHOD: 14, STOP: 15,
-};
-const CB_F_CALLABLE = 1, CB_F_ITERABLE = 4;
-const CB_R_ERROR = -1, CB_R_UNSUPPORTED = -2, CB_R_MISSING = -3;
-const CB_MAX_DEPTH = 200;
-const CB_MAX_COPY_ITEMS = 1 << 24;   // elements copied for one value; more: it crosses live
+// CB_T (record tags), CB_F_* (flags), CB_OP_* (operations), CB_R_* (results),
+// CB_BINOP_*/CB_UNOP_*, CB_MAX_DEPTH and CB_MAX_COPY_ITEMS come from
+// src/core/cb_protocol.h (generated ahead of this file by build/assemble_js.py).
 const CB_STOP = Symbol('coldbrew.stop');
 const CB_PY_STATE = Symbol('coldbrew.pythonVariable');
 const CB_INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -699,36 +694,52 @@ function cbCreateBridge(Module, runtime) {
   function methodResult(fn, self) {
     return { method: fn, self };
   }
-  const binops = [
-    (a, b) => a + b, (a, b) => a - b, (a, b) => a * b, (a, b) => a / b, (a, b) => a % b, (a, b) => a ** b,
-    (a, b) => a & b, (a, b) => a | b, (a, b) => a ^ b, (a, b) => a << b, (a, b) => a >> b,
-    (a, b) => a < b, (a, b) => a <= b, (a, b) => a === b, (a, b) => a !== b, (a, b) => a > b, (a, b) => a >= b,
-  ];
-  const unops = [(a) => -a, (a) => +a, (a) => ~a];
+  const binops = [];
+  binops[CB_BINOP_ADD] = (a, b) => a + b;
+  binops[CB_BINOP_SUB] = (a, b) => a - b;
+  binops[CB_BINOP_MUL] = (a, b) => a * b;
+  binops[CB_BINOP_DIV] = (a, b) => a / b;
+  binops[CB_BINOP_MOD] = (a, b) => a % b;
+  binops[CB_BINOP_POW] = (a, b) => a ** b;
+  binops[CB_BINOP_AND] = (a, b) => a & b;
+  binops[CB_BINOP_OR] = (a, b) => a | b;
+  binops[CB_BINOP_XOR] = (a, b) => a ^ b;
+  binops[CB_BINOP_LSHIFT] = (a, b) => a << b;
+  binops[CB_BINOP_RSHIFT] = (a, b) => a >> b;
+  binops[CB_BINOP_LT] = (a, b) => a < b;
+  binops[CB_BINOP_LE] = (a, b) => a <= b;
+  binops[CB_BINOP_EQ] = (a, b) => a === b;
+  binops[CB_BINOP_NE] = (a, b) => a !== b;
+  binops[CB_BINOP_GT] = (a, b) => a > b;
+  binops[CB_BINOP_GE] = (a, b) => a >= b;
+  const unops = [];
+  unops[CB_UNOP_NEG] = (a) => -a;
+  unops[CB_UNOP_POS] = (a) => +a;
+  unops[CB_UNOP_INVERT] = (a) => ~a;
 
   function jsOpBody(op, h, th) {
     const obj = handles[h];
     switch (op) {
-      case 1: {   // GET
+      case CB_OP_GET: {
         const name = read();
         const key = resolveName(obj, name);
         if (key === null) return CB_R_MISSING;
         const v = obj[key];
         return typeof v === 'function' && !pyStates.has(v) ? methodResult(v, obj) : { value: v };
       }
-      case 2: {   // SET
+      case CB_OP_SET: {
         const name = read(), value = read();
         const key = resolveName(obj, name) ?? (casing ? cbToCamel(name) : name);
         obj[key] = value;
         return { value: true };
       }
-      case 3: {   // DEL
+      case CB_OP_DEL: {
         const name = read();
         const key = resolveName(obj, name);
         if (key !== null) delete obj[key];
         return { value: true };
       }
-      case 4: {   // CALL
+      case CB_OP_CALL: {
         const n = read();
         const args = new Array(n);
         for (let i = 0; i < n; i++) args[i] = read();
@@ -742,30 +753,30 @@ function cbCreateBridge(Module, runtime) {
         if (th < 0 && isClass(obj)) return { value: new obj(...args) };
         return { value: Reflect.apply(obj, th >= 0 ? handles[th] : undefined, args) };
       }
-      case 5: {   // LEN
+      case CB_OP_LEN: {
         const n = sizeOf(obj);
         return n < 0 ? CB_R_UNSUPPORTED : { value: n };
       }
-      case 6: {   // CONTAINS
+      case CB_OP_CONTAINS: {
         const x = read();
         if (Array.isArray(obj) || ArrayBuffer.isView(obj) || typeof obj === 'string') return { value: obj.includes(x) };
         if (obj instanceof Map || obj instanceof Set || obj instanceof WeakMap || obj instanceof WeakSet) return { value: obj.has(x) };
         if (typeof x === 'string' || typeof x === 'number' || typeof x === 'symbol') return { value: x in Object(obj) };
         return { value: false };
       }
-      case 7: {   // ITER
+      case CB_OP_ITER: {
         let it;
         if (obj != null && typeof obj[Symbol.iterator] === 'function') it = obj[Symbol.iterator]();
         else if (typeof obj === 'object' && obj !== null) it = Object.keys(obj)[Symbol.iterator]();
         else return CB_R_UNSUPPORTED;
         return { value: hold(it) };
       }
-      case 8: {   // NEXT
+      case CB_OP_NEXT: {
         const r = obj.next();
         return r.done ? CB_R_MISSING : { value: r.value };
       }
-      case 9: return { value: String(obj) };   // STR
-      case 10: {   // REPR
+      case CB_OP_STR: return { value: String(obj) };
+      case CB_OP_REPR: {
         let detail;
         if (typeof obj === 'function') detail = obj.name ? ` ${obj.name}` : ' (anonymous)';
         else {
@@ -774,29 +785,29 @@ function cbCreateBridge(Module, runtime) {
         }
         return { value: `<JavaScriptVariable ${typeName(obj)}${detail}>` };
       }
-      case 11: return { value: typeName(obj) };   // TYPE
-      case 12: {   // DIR
+      case CB_OP_TYPE: return { value: typeName(obj) };
+      case CB_OP_DIR: {
         const names = new Set();
         for (let p = Object(obj); p !== null && p !== Object.prototype && p !== Function.prototype; p = Object.getPrototypeOf(p)) {
           for (const k of Object.getOwnPropertyNames(p)) if (k !== 'constructor') names.add(casing ? cbToSnake(k) : k);
         }
         return { value: [...names].sort() };
       }
-      case 13: {   // BOOL
+      case CB_OP_BOOL: {
         const n = typeof obj === 'function' ? -1 : sizeOf(obj);
         return { value: n >= 0 ? n > 0 : !!obj };
       }
-      case 14: {   // HASH
+      case CB_OP_HASH: {
         if ((typeof obj !== 'object' && typeof obj !== 'function') || obj === null) return { value: String(obj) };
         let id = hashIds.get(obj);
         if (id === undefined) hashIds.set(obj, (id = nextHashId++));
         return { value: id };
       }
-      case 15: {   // BINOP
+      case CB_OP_BINOP: {
         const code = read(), a = read(), b = read();
         return { value: binops[code](a, b) };
       }
-      case 16: {   // GLOBAL
+      case CB_OP_GLOBAL: {
         const name = read();
         if (!CB_JS_PATH.test(name) || CB_JS_KEYWORDS.has(name.split('.')[0])) {
           return { value: (0, eval)(name) };   // an expression, as Coldbrew.run() runs it
@@ -814,7 +825,7 @@ function cbCreateBridge(Module, runtime) {
         }
         return parts.length > 1 && typeof v === 'function' && !pyStates.has(v) ? methodResult(v, parent) : { value: v };
       }
-      case 17: {   // GETITEM
+      case CB_OP_GETITEM: {
         let key = read();
         if (obj instanceof Map) return obj.has(key) ? { value: obj.get(key) } : CB_R_MISSING;
         if (typeof key === 'number' && (Array.isArray(obj) || ArrayBuffer.isView(obj) || typeof obj === 'string')) {
@@ -829,25 +840,25 @@ function cbCreateBridge(Module, runtime) {
         const v = obj[key];
         return typeof v === 'function' && !pyStates.has(v) ? methodResult(v, obj) : { value: v };
       }
-      case 18: {   // SETITEM
+      case CB_OP_SETITEM: {
         const key = read(), value = read();
         if (obj instanceof Map) obj.set(key, value);
         else obj[key] = value;
         return { value: true };
       }
-      case 19: {   // DELITEM
+      case CB_OP_DELITEM: {
         const key = read();
         if (obj instanceof Map) obj.delete(key);
         else delete obj[key];
         return { value: true };
       }
-      case 20: {   // UNARY
+      case CB_OP_UNARY: {
         const code = read();
         return { value: unops[code](obj) };
       }
-      case 21: return { value: liveJs };   // LIVE
-      case 22: return { value: obj };      // RESOLVE: the value, a Promise waited for (see awaits)
-      case 23: Module.cbLastJsError = read(); return { value: undefined };   // SET_ERROR (a rejection reason)
+      case CB_OP_LIVE: return { value: liveJs };
+      case CB_OP_RESOLVE: return { value: obj };   // the value, a Promise waited for (see awaits)
+      case CB_OP_SET_ERROR: Module.cbLastJsError = read(); return { value: undefined };   // a rejection reason
       default: throw new Error(`Coldbrew: unknown bridge operation ${op}`);
     }
   }
@@ -882,7 +893,7 @@ function cbCreateBridge(Module, runtime) {
   /* get_variable (16) and calls (4) are where a Promise is resolved in an async
    * run, unless a Coldbrew asyncio loop runs: then coroutines await it. */
   const awaits = (op, r) => typeof r === 'object' && r.value instanceof Promise &&
-    (op === 22 || ((op === 4 || op === 16) && !Module._cb_aio_loop_running()));
+    (op === CB_OP_RESOLVE || ((op === CB_OP_CALL || op === CB_OP_GLOBAL) && !Module._cb_aio_loop_running()));
 
   /* Called by cb_jsvar.c: runs one operation synchronously. */
   function jsOp(op, h, th, args, out, cap) {

@@ -17,8 +17,6 @@ import Coldbrew
 import _coldbrew
 
 
-_HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "host",
-               "upgrade", "te", "trailer", "proxy-connection", "expect"}
 _RESPONSE_SKIP = {"content-encoding", "transfer-encoding", "content-length", "connection", "keep-alive"}
 
 
@@ -110,8 +108,9 @@ class FetchSocket:
             name, value = name.strip(), value.strip()
             if name.lower() == "transfer-encoding" and "chunked" in value.lower():
                 chunked = True
-            if name.lower() not in _HOP_BY_HOP:
-                headers.append([name, value])
+            # Hop-by-hop and host-owned headers are dropped by the JS side
+            # (CB_HTTP_SKIP in src/js/api.js), the one list of them.
+            headers.append([name, value])
         if chunked:
             body = _dechunk(body)
         url = self._url(target)
