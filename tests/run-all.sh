@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite: the Node suites on Node 26 (from npm) and on the
 # system's Node, the browser suite in headless Chromium, then the conformance
-# slice of CPython's regression suite.
+# slice of CPython's regression suite; first, the layering check of the C core.
 # Builds first (seconds when cached).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash build/build.sh all
+echo "== Layering of the C core (src/core/layers.txt)"
+status=0
+bash tests/layers/check.sh || status=1
 node_current="$(bash build/ensure-node.sh current)"
 node_system="$(bash build/ensure-node.sh system)"
-status=0
 for node_bin in "$node_current" "$node_system"; do
     echo "== Node suites on $("$node_bin" --version) ($node_bin)"
     "$node_bin" --test --test-concurrency=1 tests/node/*.test.mjs || status=1

@@ -1,4 +1,8 @@
-/* cb_async.c: the periodic hook, sleeping, and the entry of asynchronous runs.
+/* cb_async.c: the periodic hook, async runs' state, and waiting.
+ *
+ * Layer 1 (see src/core/layers.txt): it calls no other file of the core; the
+ * libc overrides (cb_libc.c), the JS-value type (cb_jsvar.c) and the runtime's
+ * async entry point (cb_runtime.c) call into it.
  *
  * CPython's eval loop calls _Py_CheckEmscriptenSignalsPeriodically() every
  * few function calls and loop iterations, and PyErr_CheckSignals() calls
@@ -14,14 +18,14 @@
  *     stack switch each time, which made call-heavy code 1.7-3.4x slower.
  *   - Module.Py_EmscriptenSignalBuffer (a SharedArrayBuffer a host may set)
  *     still delivers signals such as SIGINT, as with CPython's own file.
- * Standard input: read() is defined here too, so that in an async run a read
- * of fd 0 may first await Coldbrew.onStandardInReadAsync (cb_js_stdin_async).
- * Sleeping: without pthreads Emscripten's libc spins on the clock for
- * time.sleep(); clock_nanosleep (a weak alias in musl) is replaced to block
- * in Atomics.wait where the host allows it, or, in an async run, to suspend
- * on a timer (cb_js_sleep_async). Suspending imports may only be called under
- * WebAssembly.promising, so the JS API switches cb_rt_set_async() on and off
- * as async runs, and calls nested in them, begin and end.
+ *   - after unload() during a run (cb_async_abandon), the next check unwinds.
+ * Waiting: cb_async_sleep (time.sleep through cb_libc.c's clock_nanosleep,
+ * and asyncio) blocks in Atomics.wait where the host allows it, or, in an
+ * async run, suspends on a timer (cb_js_sleep_async); cb_async_stdin_wait
+ * (before cb_libc.c's read of fd 0) awaits onStandardInReadAsync in an async
+ * run. Suspending imports may only be called under WebAssembly.promising, so
+ * the JS API switches cb_async_set() on and off as async runs, and calls
+ * nested in them, begin and end.
  * asyncio: _coldbrew.aio.HostEventLoop waits through Coldbrew._asyncio_wait()
  * here, for its next timer or for a JS Promise a coroutine awaits to settle
  * (the JS API keeps the settled ones in a queue, Module.cbAio): suspended on
@@ -32,9 +36,6 @@
 #include "coldbrew.h"
 
 #include <errno.h>
-#include <time.h>
-#include <unistd.h>
-#include <wasi/api.h>
 
 /* ---- the periodic hook (replaces Python/emscripten_signal.c) ---------------- */
 
@@ -53,7 +54,7 @@ EM_JS(void, cb_js_async_entered, (void), { Module.cbAsyncEntered(); });
 
 EMSCRIPTEN_KEEPALIVE int Py_EMSCRIPTEN_SIGNAL_HANDLING = 0;   /* CPython's name: the hook is on */
 int _Py_emscripten_signal_clock = 50;                          /* checks left until it runs */
-static int cb_async_on;
+static int cb_async_running;   /* inside an async run: suspending imports allowed */
 static int cb_async_interval = 50;
 
 static int cb_abandoned;   /* the JS side unloaded this instance during a run */
@@ -68,10 +69,10 @@ EM_JS(void, cb_js_abandoned, (void), {
 /* Called by unload() during a run: Python that is still computing stops at
  * the next check of the hook instead of running on in a dead instance. */
 CB_EXPORT void
-cb_rt_abandon(void)
+cb_async_abandon(void)
 {
     cb_abandoned = 1;
-    cb_async_on = 0;
+    cb_async_running = 0;
     _Py_emscripten_signal_clock = 0;
 }
 
@@ -97,7 +98,7 @@ _Py_CheckEmscriptenSignalsPeriodically(void)
 {
     if (_Py_emscripten_signal_clock <= 0) {
         _Py_emscripten_signal_clock = cb_async_interval;
-        if (cb_async_on) {
+        if (cb_async_running) {
             cb_js_async_tick();   /* may suspend this whole stack (JSPI) */
         }
         _Py_CheckEmscriptenSignals();
@@ -108,16 +109,16 @@ _Py_CheckEmscriptenSignalsPeriodically(void)
 }
 
 int
-cb_rt_async_on(void)
+cb_async_on(void)
 {
-    return cb_async_on;
+    return cb_async_running;
 }
 
 /* Async runs on or off; `interval`: interpreter checks between two ticks. */
 CB_EXPORT void
-cb_rt_set_async(int on, int interval)
+cb_async_set(int on, int interval)
 {
-    cb_async_on = on;
+    cb_async_running = on;
     cb_async_interval = interval > 0 ? interval : 50;
     if (_Py_emscripten_signal_clock > cb_async_interval) {
         _Py_emscripten_signal_clock = cb_async_interval;
@@ -125,39 +126,11 @@ cb_rt_set_async(int on, int interval)
     Py_EMSCRIPTEN_SIGNAL_HANDLING = on;
 }
 
-/* ---- the entry of every async run ---------------------------------------------- */
-
-int cb_rt_run(const char *source, size_t length);
-int cb_rt_run_file(const char *path, const char *cwd, const char **args, int nargs);
-char *cb_py_call_named(const char *buf, int nargs, int has_kw);
-char *cb_py_lookup(const char *buf);
-char *cb_py_get(PyObject *o, const char *buf);
-char *cb_py_call(PyObject *o, const char *buf, int nargs, int has_kw);
-char *cb_py_construct(PyObject *o, const char *buf, int nargs, int has_kw);
-
-/* Called through WebAssembly.promising: tells JS that the run has started on
- * the wasm stack (until then, and while it is suspended, other calls into the
- * instance are refused), then runs the requested entry point. */
-CB_EXPORT uintptr_t
-cb_rt_async_call(int which, uintptr_t a, uintptr_t b, uintptr_t c, uintptr_t d)
+/* Tells JS that an async run has started on the wasm stack (cb_rt_async_call). */
+void
+cb_async_enter(void)
 {
     cb_js_async_entered();
-    switch (which) {
-    case CB_ENTRY_RUN:
-        return (uintptr_t)cb_rt_run((const char *)a, (size_t)b);
-    case CB_ENTRY_RUN_FILE:
-        return (uintptr_t)cb_rt_run_file((const char *)a, (const char *)b, (const char **)c, (int)d);
-    case CB_ENTRY_CALL_NAMED:
-        return (uintptr_t)cb_py_call_named((const char *)a, (int)b, (int)c);
-    case CB_ENTRY_LOOKUP:
-        return (uintptr_t)cb_py_lookup((const char *)a);
-    case CB_ENTRY_GET:
-        return (uintptr_t)cb_py_get((PyObject *)a, (const char *)b);
-    case CB_ENTRY_CALL:
-        return (uintptr_t)cb_py_call((PyObject *)a, (const char *)b, (int)c, (int)d);
-    default:   /* CB_ENTRY_CONSTRUCT */
-        return (uintptr_t)cb_py_construct((PyObject *)a, (const char *)b, (int)c, (int)d);
-    }
 }
 
 /* ---- sleeping ------------------------------------------------------------------------ */
@@ -180,30 +153,19 @@ EM_JS(void, cb_js_warn_sync_sleep, (void), {
     if (Module.cbWarnSyncSleep) Module.cbWarnSyncSleep();
 });
 
-int
-clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem)
+/* Sleeps ms milliseconds: suspended on a timer in an async run; otherwise
+ * blocked in Atomics.wait (warning once per run, as the reference did). */
+void
+cb_async_sleep(double ms)
 {
-    if (clk == CLOCK_THREAD_CPUTIME_ID) {
-        return EINVAL;
-    }
-    if (req == NULL || req->tv_nsec < 0 || req->tv_nsec > 999999999L || req->tv_sec < 0) {
-        return EINVAL;
-    }
-    double ms = req->tv_sec * 1000.0 + req->tv_nsec / 1e6;
-    if (flags & TIMER_ABSTIME) {
-        struct timespec now;
-        clock_gettime(clk, &now);
-        ms -= now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
-    }
-    if (cb_async_on) {
+    if (cb_async_running) {
         cb_js_sleep_async(ms);
-    } else {
-        if (ms > 0) {
-            cb_js_warn_sync_sleep();
-        }
-        cb_js_sleep(ms);
+        return;
     }
-    return 0;
+    if (ms > 0) {
+        cb_js_warn_sync_sleep();
+    }
+    cb_js_sleep(ms);
 }
 
 /* ---- standard input in async runs (Coldbrew.onStandardInReadAsync) --------------------- */
@@ -213,25 +175,15 @@ EM_JS(int, cb_js_stdin_wants_async, (void), { return Module.cbStdin.wantsAsync()
 /* Replaced by the JS API (WebAssembly.Suspending): awaits onStandardInReadAsync(size). */
 EM_JS(void, cb_js_stdin_async, (int size), { throw new Error('Coldbrew: asynchronous stdin without JSPI'); });
 
-/* libc's read() (musl's unistd/read.c for Emscripten) with one addition: in
- * an async run, a read of fd 0 that would find no input waits for
- * onStandardInReadAsync's Promise first (the event loop runs meanwhile); the
- * read itself then goes through the stdin device as always. Defining read()
- * here keeps libc's copy out of the link, as with clock_nanosleep below. */
-ssize_t
-read(int fd, void *buf, size_t count)
+/* Before a read of fd 0 (cb_libc.c's read): in an async run, when no input
+ * is buffered, waits for onStandardInReadAsync's Promise (the event loop
+ * runs meanwhile); the read itself then goes through the stdin device. */
+void
+cb_async_stdin_wait(size_t count)
 {
-    if (fd == 0 && cb_async_on && count > 0 && cb_js_stdin_wants_async()) {
+    if (cb_async_running && count > 0 && cb_js_stdin_wants_async()) {
         cb_js_stdin_async(count > 0x7fffffff ? 0x7fffffff : (int)count);
     }
-    __wasi_iovec_t iov = {.buf = buf, .buf_len = count};
-    __wasi_size_t num;
-    __wasi_errno_t err = __wasi_fd_read(fd, &iov, 1, &num);
-    if (err != 0) {
-        errno = err;
-        return -1;
-    }
-    return (ssize_t)num;
 }
 
 /* ---- asyncio's waiting (src/py/_coldbrew/aio.py) ---------------------------------- */
@@ -275,7 +227,7 @@ cb_aio_wait(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     int n;
-    if (cb_async_on && ms != 0) {
+    if (cb_async_running && ms != 0) {
         /* suspended until a Promise settles or the next timer is due */
         n = pending || ms > 0 ? cb_js_aio_wait_async(ms) : -2;
     } else {
@@ -283,10 +235,7 @@ cb_aio_wait(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
          * hook still yields to the event loop every few ms of work */
         n = cb_js_aio_poll(ms, pending);
         if (n == 0 && ms > 0) {
-            if (!cb_async_on) {
-                cb_js_warn_sync_sleep();
-            }
-            cb_js_sleep(ms);
+            cb_async_sleep(ms);
         }
     }
     if (n == -1) {

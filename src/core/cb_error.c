@@ -19,6 +19,30 @@
  */
 #include "coldbrew.h"
 
+/* What this layer needs from the layers above, plugged in at start-up
+ * (cb_err_set_hooks): the JS value that was thrown, as a JavaScriptVariable
+ * (cb_jsvar.c); the handle of a JavaScriptVariable, or -1 for anything else;
+ * how many JS -> Python calls are running (cb_pyobj.c). */
+static struct {
+    PyObject *(*wrap_js_error)(void);
+    int32_t (*js_handle)(PyObject *o);
+    int (*nesting)(void);
+} cb_err_hooks;
+
+void
+cb_err_set_hooks(PyObject *(*wrap_js_error)(void), int32_t (*js_handle)(PyObject *), int (*nesting)(void))
+{
+    if (wrap_js_error != NULL) {
+        cb_err_hooks.wrap_js_error = wrap_js_error;
+    }
+    if (js_handle != NULL) {
+        cb_err_hooks.js_handle = js_handle;
+    }
+    if (nesting != NULL) {
+        cb_err_hooks.nesting = nesting;
+    }
+}
+
 static PyObject *cb_err_JavaScriptError;   /* the exception class (strong ref) */
 static PyObject *cb_err_last_js;           /* error_data of the last JS error (strong ref) */
 static int cb_err_serial;                  /* number of the last exception reported to JS */
@@ -30,7 +54,7 @@ EM_JS(void, cb_js_report_python_error, (const char *type, const char *message, i
                                         const char *traceback, int traceback_len, int is_exit,
                                         int exit_code, int serial, int js_handle), {
     const text = (p, n) => {
-        let s = '';
+        let s = "";
         for (let i = p >> 1, end = (p + n) >> 1; i < end; i += 8192) {
             s += String.fromCharCode.apply(null, HEAPU16.subarray(i, Math.min(end, i + 8192)));
         }
@@ -129,7 +153,7 @@ cb_err_raise_from_js(void)
     if (exc == NULL || PyObject_SetAttrString(exc, "error_data", data) < 0) {
         goto done;
     }
-    PyObject *original = cb_jsv_new(cb_jsv_hold_error(), -1);
+    PyObject *original = cb_err_hooks.wrap_js_error != NULL ? cb_err_hooks.wrap_js_error() : Py_NewRef(Py_None);
     if (original == NULL || PyObject_SetAttrString(exc, "js_error", original) < 0) {
         Py_XDECREF(original);
         goto done;
@@ -255,7 +279,7 @@ cb_err_info(PyObject *exc)
     }
     /* Deep inside JS <-> Python recursion the stack may be nearly used up:
      * the traceback module's Python code could then overflow it. */
-    int roomy = PyThreadState_Get()->c_recursion_remaining > 300 && cb_py_nesting() < 8;
+    int roomy = PyThreadState_Get()->c_recursion_remaining > 300 && (cb_err_hooks.nesting == NULL || cb_err_hooks.nesting() < 8);
     PyObject *tbmod = roomy ? PyImport_ImportModule("traceback") : NULL;
     if (tbmod == NULL) {
         tb_text = cb_err_plain_traceback(exc, message);
@@ -310,8 +334,8 @@ cb_err_report(void)
     int js_handle = -1;   /* a JavaScriptError goes back to JS as what was thrown */
     if (PyErr_GivenExceptionMatches(exc, cb_err_JavaScriptError)) {
         PyObject *original = PyObject_GetAttrString(exc, "js_error");
-        if (original != NULL && cb_jsv_check(original)) {
-            js_handle = cb_jsv_handle(original);
+        if (original != NULL && cb_err_hooks.js_handle != NULL) {
+            js_handle = cb_err_hooks.js_handle(original);
         }
         Py_XDECREF(original);
         PyErr_Clear();

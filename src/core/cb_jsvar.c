@@ -43,7 +43,7 @@ static PyTypeObject *cb_jsv_type;
 static PyTypeObject *cb_jsv_iter_type;
 static cb_jsv cb_jsv_list = {.prev = &cb_jsv_list, .next = &cb_jsv_list};
 
-int
+static int
 cb_jsv_check(PyObject *o)
 {
     return cb_jsv_type != NULL && Py_IS_TYPE(o, cb_jsv_type);
@@ -61,7 +61,7 @@ cb_jsv_alive(cb_jsv *v)
     return 1;
 }
 
-int
+static int
 cb_jsv_encode(PyObject *o)
 {
     cb_jsv *v = (cb_jsv *)o;
@@ -76,7 +76,7 @@ cb_jsv_encode(PyObject *o)
 
 static PyObject *cb_jsv_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames);
 
-PyObject *
+static PyObject *
 cb_jsv_new(int32_t handle, int32_t this_handle)
 {
     cb_jsv *v = PyObject_New(cb_jsv, cb_jsv_type);
@@ -121,14 +121,14 @@ cb_jsv_dealloc(PyObject *self)
     PyObject_Free(self);
 }
 
-int32_t
+static int32_t
 cb_jsv_handle(PyObject *o)
 {
     cb_jsv *v = (cb_jsv *)o;
     return v->destroyed ? -1 : v->handle;
 }
 
-int32_t
+static int32_t
 cb_jsv_hold_error(void)
 {
     return cb_js_hold_last_error();
@@ -151,7 +151,7 @@ cb_jsv_op(int op, int32_t handle, int32_t this_handle, int *status)
         Py_LeaveRecursiveCall();
         return NULL;
     }
-    int n = cb_rt_async_on() ? cb_js_op_async(op, handle, this_handle, cb_val_result(), small, (int)sizeof small)
+    int n = cb_async_on() ? cb_js_op_async(op, handle, this_handle, cb_val_result(), small, (int)sizeof small)
                               : cb_js_op(op, handle, this_handle, cb_val_result(), small, (int)sizeof small);
     Py_LeaveRecursiveCall();
     Py_LeaveRecursiveCall();
@@ -753,6 +753,20 @@ static PyMethodDef cb_jsv_functions[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* For the error layer: the JS value just thrown, held as a JavaScriptVariable. */
+static PyObject *
+cb_jsv_wrap_last_error(void)
+{
+    return cb_jsv_new(cb_jsv_hold_error(), -1);
+}
+
+/* For the error layer: the handle of a live JavaScriptVariable, else -1. */
+static int32_t
+cb_jsv_handle_of(PyObject *o)
+{
+    return cb_jsv_check(o) ? cb_jsv_handle(o) : -1;
+}
+
 int
 cb_jsv_init(PyObject *module)
 {
@@ -761,6 +775,9 @@ cb_jsv_init(PyObject *module)
     if (cb_jsv_type == NULL || cb_jsv_iter_type == NULL) {
         return -1;
     }
+    /* The lower layers reach this type only through what is plugged in here. */
+    cb_val_set_js_type(cb_jsv_type, cb_jsv_encode, cb_jsv_new);
+    cb_err_set_hooks(cb_jsv_wrap_last_error, cb_jsv_handle_of, NULL);
     if (PyModule_AddObjectRef(module, "JavaScriptVariable", (PyObject *)cb_jsv_type) < 0) {
         return -1;
     }

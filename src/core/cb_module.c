@@ -23,6 +23,25 @@ EM_JS(int, cb_js_run, (const char *source, size_t length), {
     }
 });
 
+/* Flushes sys.stdout/sys.stderr, keeping any pending error (before JS output and at each run's end). */
+void
+cb_mod_flush_stdio(void)
+{
+    static const char *names[] = {"stdout", "stderr"};
+    PyObject *exc = PyErr_GetRaisedException();
+    for (int i = 0; i < 2; i++) {
+        PyObject *f = PySys_GetObject(names[i]);   /* borrowed */
+        if (f != NULL && f != Py_None) {
+            PyObject *r = PyObject_CallMethod(f, "flush", NULL);
+            if (r == NULL) {
+                PyErr_Clear();
+            }
+            Py_XDECREF(r);
+        }
+    }
+    PyErr_SetRaisedException(exc);
+}
+
 static PyObject *
 cb_mod_run(PyObject *self, PyObject *arg)
 {
@@ -35,7 +54,7 @@ cb_mod_run(PyObject *self, PyObject *arg)
     if (source == NULL) {
         return NULL;
     }
-    cb_rt_flush_stdio();   /* keep Python's and JS's output in order */
+    cb_mod_flush_stdio();   /* keep Python's and JS's output in order */
     if (PyErr_Occurred()) {
         return NULL;
     }

@@ -17,6 +17,19 @@
 static int cb_py_casing_on = 1;
 static int cb_py_depth;   /* JS -> Python calls now running */
 
+/* borrowed: __main__.__dict__, where getVariable looks names up and run() runs */
+PyObject *
+cb_py_main_dict(void)
+{
+    PyObject *main = PyImport_AddModuleRef("__main__");
+    if (main == NULL) {
+        return NULL;
+    }
+    PyObject *d = PyModule_GetDict(main);   /* borrowed; __main__ lives in sys.modules */
+    Py_DECREF(main);
+    return d;
+}
+
 int
 cb_py_nesting(void)
 {
@@ -537,7 +550,7 @@ static PyObject *
 cb_py_resolve(PyObject *path)
 {
     if (!cb_py_is_path(path)) {
-        PyObject *globals = cb_rt_main_dict();
+        PyObject *globals = cb_py_main_dict();
         const char *src = globals ? PyUnicode_AsUTF8(path) : NULL;
         return src ? PyRun_String(src, Py_eval_input, globals, globals) : NULL;
     }
@@ -548,7 +561,7 @@ cb_py_resolve(PyObject *path)
         return NULL;
     }
     PyObject *first = PyList_GET_ITEM(parts, 0);
-    PyObject *globals = cb_rt_main_dict();
+    PyObject *globals = cb_py_main_dict();
     PyObject *v = globals ? PyDict_GetItemWithError(globals, first) : NULL;
     if (v == NULL && !PyErr_Occurred()) {
         PyObject *builtins = PyEval_GetBuiltins();

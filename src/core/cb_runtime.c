@@ -23,42 +23,12 @@ static PyObject *cb_rt_initial_env;       /* dict: os.environ as it was after st
 static PyObject *cb_rt_initial_builtins;  /* dict: builtins' names after start-up (for reset) */
 static PyObject *cb_rt_initial_modules;   /* dict: sys.modules after start-up (for reset) */
 
-PyObject *
-cb_rt_main_dict(void)
-{
-    PyObject *main = PyImport_AddModuleRef("__main__");
-    if (main == NULL) {
-        return NULL;
-    }
-    PyObject *d = PyModule_GetDict(main);   /* borrowed; __main__ lives in sys.modules */
-    Py_DECREF(main);
-    return d;
-}
-
-void
-cb_rt_flush_stdio(void)
-{
-    static const char *names[] = {"stdout", "stderr"};
-    PyObject *exc = PyErr_GetRaisedException();
-    for (int i = 0; i < 2; i++) {
-        PyObject *f = PySys_GetObject(names[i]);   /* borrowed */
-        if (f != NULL && f != Py_None) {
-            PyObject *r = PyObject_CallMethod(f, "flush", NULL);
-            if (r == NULL) {
-                PyErr_Clear();
-            }
-            Py_XDECREF(r);
-        }
-    }
-    PyErr_SetRaisedException(exc);
-}
-
 /* Ends an entry point: flush output, report a failure to JS.
  * SystemExit(0) / SystemExit(None) count as success. */
 static int
 cb_rt_finish(PyObject *result)
 {
-    cb_rt_flush_stdio();
+    cb_mod_flush_stdio();
     if (result != NULL) {
         Py_DECREF(result);
         return 0;
@@ -148,6 +118,10 @@ cb_rt_init(void)
         goto fail_status;
     }
 
+    /* The lower layers reach cb_pyobj.c only through what is plugged in here
+     * (cb_jsvar.c plugs itself in when the Coldbrew module is made). */
+    cb_err_set_hooks(NULL, NULL, cb_py_nesting);
+
     /* Output reaches JS line by line, as a terminal would show it. */
     PyObject *r = cb_rt_line_buffer("stdout");
     if (r == NULL || cb_mod_install_builtin() < 0) {
@@ -206,7 +180,7 @@ cb_rt_exec_bytes(PyObject *source, PyObject *filename, PyObject *globals)
 CB_EXPORT int
 cb_rt_run(const char *source, size_t length)
 {
-    PyObject *globals = cb_rt_main_dict();
+    PyObject *globals = cb_py_main_dict();
     PyObject *src = globals ? PyBytes_FromStringAndSize(source, (Py_ssize_t)length) : NULL;
     PyObject *filename = src ? PyUnicode_FromString("<string>") : NULL;
     PyObject *r = filename ? cb_rt_exec_bytes(src, filename, globals) : NULL;
@@ -256,7 +230,7 @@ cb_rt_run_file(const char *path, const char *cwd, const char **args, int nargs)
     char oldcwd[4096];
     int changed_dir = 0;
     PyObject *r = NULL, *argv = NULL, *filename = NULL, *source = NULL, *dir = NULL;
-    PyObject *globals = cb_rt_main_dict();
+    PyObject *globals = cb_py_main_dict();
     PyObject *sys_path = PySys_GetObject("path");   /* borrowed */
     int path_inserted = 0;
 
@@ -494,7 +468,7 @@ cb_rt_reset(void)
     if (cb_rt_restore_process() < 0) {
         return cb_rt_finish(NULL);
     }
-    PyObject *globals = cb_rt_main_dict();
+    PyObject *globals = cb_py_main_dict();
     if (globals == NULL) {
         return cb_rt_finish(NULL);
     }
@@ -517,4 +491,32 @@ cb_rt_reset(void)
     }
     PyGC_Collect();
     return cb_rt_finish(r == 0 && !PyErr_Occurred() ? Py_NewRef(Py_None) : NULL);
+}
+
+/* ---- the entry of every async run -------------------------------------------------- */
+
+/* Called through WebAssembly.promising: tells JS that the run has started on
+ * the wasm stack (until then, and while it is suspended, other calls into the
+ * instance are refused), then runs the requested entry point
+ * (CB_PROTOCOL_ENTRIES in cb_protocol.h). */
+CB_EXPORT uintptr_t
+cb_rt_async_call(int which, uintptr_t a, uintptr_t b, uintptr_t c, uintptr_t d)
+{
+    cb_async_enter();
+    switch (which) {
+    case CB_ENTRY_RUN:
+        return (uintptr_t)cb_rt_run((const char *)a, (size_t)b);
+    case CB_ENTRY_RUN_FILE:
+        return (uintptr_t)cb_rt_run_file((const char *)a, (const char *)b, (const char **)c, (int)d);
+    case CB_ENTRY_CALL_NAMED:
+        return (uintptr_t)cb_py_call_named((const char *)a, (int)b, (int)c);
+    case CB_ENTRY_LOOKUP:
+        return (uintptr_t)cb_py_lookup((const char *)a);
+    case CB_ENTRY_GET:
+        return (uintptr_t)cb_py_get((PyObject *)a, (const char *)b);
+    case CB_ENTRY_CALL:
+        return (uintptr_t)cb_py_call((PyObject *)a, (const char *)b, (int)c, (int)d);
+    default:   /* CB_ENTRY_CONSTRUCT */
+        return (uintptr_t)cb_py_construct((PyObject *)a, (const char *)b, (int)c, (int)d);
+    }
 }

@@ -39,6 +39,31 @@ static struct {
     size_t len, cap;
 } cb_val_out;
 
+/* The JS-value type of the layer above (cb_jsvar.c), plugged in at start-up
+ * (cb_val_set_js_type): records of JS values are written and read through it. */
+static struct {
+    PyTypeObject *type;
+    int (*encode)(PyObject *o);
+    PyObject *(*make)(int32_t handle, int32_t this_handle);
+} cb_val_js;
+
+void
+cb_val_set_js_type(PyTypeObject *type, int (*encode)(PyObject *), PyObject *(*make)(int32_t, int32_t))
+{
+    cb_val_js.type = type;
+    cb_val_js.encode = encode;
+    cb_val_js.make = make;
+}
+
+static PyObject *
+cb_val_js_new(int32_t handle, int32_t this_handle)
+{
+    if (cb_val_js.make == NULL) {
+        return PyErr_Format(PyExc_SystemError, "Coldbrew: a JavaScript value arrived before the Coldbrew module was set up");
+    }
+    return cb_val_js.make(handle, this_handle);
+}
+
 static PyObject *cb_val_path[CB_MAX_DEPTH];   /* containers on the path being encoded */
 static long cb_val_nodes;
 static long cb_val_live_py;                   /* Python objects currently held by JS */
@@ -233,8 +258,8 @@ cb_val_plain(PyObject *o, int depth)
     if (t == &PyBytes_Type) {
         return cb_val_bytes(CB_T_BYTES, PyBytes_AS_STRING(o), (size_t)PyBytes_GET_SIZE(o));
     }
-    if (cb_jsv_check(o)) {
-        return cb_jsv_encode(o);
+    if (cb_val_js.type != NULL && Py_IS_TYPE(o, cb_val_js.type)) {
+        return cb_val_js.encode(o);
     }
     if (t != &PyList_Type && t != &PyTuple_Type && t != &PyDict_Type) {
         return 1;
@@ -465,11 +490,11 @@ cb_val_get(cb_reader *r)
         return Py_NewRef(o);
     }
     case CB_T_JSOBJ:
-        return cb_jsv_new((int32_t)cb_val_get_word(r), -1);
+        return cb_val_js_new((int32_t)cb_val_get_word(r), -1);
     case CB_T_JSMETHOD: {
         int32_t fn = (int32_t)cb_val_get_word(r);
         int32_t self = (int32_t)cb_val_get_word(r);
-        return cb_jsv_new(fn, self);
+        return cb_val_js_new(fn, self);
     }
     default:
         return PyErr_Format(PyExc_SystemError, "Coldbrew: bad value record (tag %u)", tag);

@@ -1,17 +1,7 @@
 /* coldbrew.h: declarations shared by the Coldbrew C core.
  *
- * The core is split by subsystem, one prefix each:
- *   cb_rt_   cb_runtime.c  interpreter start-up and the entry points exported to JS
- *   cb_err_  cb_error.c    exception capture and reporting across the boundary
- *   cb_mod_  cb_module.c   the built-in `Coldbrew` module Python code sees
- *   cb_val_  cb_value.c    the binary value records both languages read and write
- *   cb_py_   cb_pyobj.c    Python objects used from JS (the exports behind JS's Proxy traps)
- *   cb_jsv_  cb_jsvar.c    JS values used from Python (the JavaScriptVariable type)
- *   cb_rt_   cb_async.c    the periodic hook, sleeping, the entry of async runs
- * and cb_sandbox.c, which only replaces libc behaviour (no host sockets or shell).
- * Functions follow CPython's convention: NULL or -1 with a Python exception set.
- * Entry points exported to JS (EMSCRIPTEN_KEEPALIVE) never leave an exception
- * set: they report it to JS through cb_err_report() and return -1.
+ * One file per subsystem, one prefix each, in layers (listed below, before
+ * the declarations); cb_protocol.h holds every number shared with JS.
  */
 #ifndef COLDBREW_H
 #define COLDBREW_H
@@ -24,17 +14,22 @@
 
 #define CB_EXPORT EMSCRIPTEN_KEEPALIVE
 
-/* cb_error.c */
-int cb_err_init(PyObject *module);          /* adds JavaScriptError to the module */
-void cb_err_report(void);                   /* hands the current exception to JS, clears it */
-PyObject *cb_err_info(PyObject *exc);        /* dict: type, message, filename, line, traceback */
-int cb_err_raise_from_js(void);             /* raises JavaScriptError for the JS error just caught; returns -1 */
-PyObject *cb_err_last_js_info(void);         /* borrowed: error_data of the last JS error, or None */
-int cb_err_is_exit(PyObject *exc, int *code); /* SystemExit? then its exit status in *code */
-
-/* cb_module.c */
-PyObject *cb_mod_init(void);                 /* PyInit function of the `Coldbrew` module */
-int cb_mod_install_builtin(void);           /* makes `Coldbrew` visible without an import */
+/* Layers, lowest first (src/core/layers.txt; tests/layers checks that calls
+ * only go down; a lower layer reaches a higher one through a function pointer
+ * the higher one plugs in at start-up):
+ *   0  cb_protocol.h                 numbers shared with JS (no code)
+ *   1  cb_value.c  cb_val_           the binary value records both languages read and write
+ *      cb_async.c  cb_async_         the periodic hook, async runs' state, sleeping, asyncio's wait
+ *   2  cb_error.c  cb_err_           exceptions across the boundary
+ *      cb_libc.c   (libc names)      system, socket, read, clock_nanosleep
+ *   3  cb_jsvar.c  cb_jsv_           JS values used from Python (the JavaScriptVariable type)
+ *      cb_pyobj.c  cb_py_            Python objects used from JS (the exports behind JS's Proxy traps)
+ *   4  cb_module.c cb_mod_           the built-in `Coldbrew` module Python code sees
+ *   5  cb_runtime.c cb_rt_           interpreter start-up and the entry points exported to JS
+ * Functions follow CPython's convention: NULL or -1 with a Python exception set.
+ * Entry points exported to JS (EMSCRIPTEN_KEEPALIVE) never leave an exception
+ * set: they report it to JS through cb_err_report() and return -1 (or NULL).
+ */
 
 /* cb_value.c (record tags and flags: cb_protocol.h) */
 typedef struct { const char *p; } cb_reader;
@@ -49,26 +44,47 @@ PyObject *cb_val_get(cb_reader *r);          /* reads one value written by JS */
 PyObject *cb_val_str16(const uint16_t *u, size_t n);
 long cb_val_live_python(void);               /* Python objects held by JS bridge variables */
 void cb_val_released_python(void);
+/* plugged in by cb_jsvar.c: its type, how to write one, how to make one from handles */
+void cb_val_set_js_type(PyTypeObject *type, int (*encode)(PyObject *), PyObject *(*make)(int32_t, int32_t));
+
+/* cb_async.c */
+int cb_async_on(void);                       /* inside an async run (suspending imports allowed)? */
+int cb_async_init(PyObject *module);         /* adds the asyncio helpers to the module */
+void cb_async_enter(void);                   /* an async run has started on the wasm stack */
+void cb_async_sleep(double ms);              /* time.sleep: a timer (async run) or Atomics.wait */
+void cb_async_stdin_wait(size_t count);      /* before reading fd 0: await onStandardInReadAsync if due */
+
+/* cb_error.c */
+int cb_err_init(PyObject *module);          /* adds JavaScriptError to the module */
+void cb_err_report(void);                   /* hands the current exception to JS, clears it */
+PyObject *cb_err_info(PyObject *exc);        /* dict: type, message, filename, line, traceback */
+int cb_err_raise_from_js(void);             /* raises JavaScriptError for the JS error just caught; returns -1 */
+PyObject *cb_err_last_js_info(void);         /* borrowed: error_data of the last JS error, or None */
+int cb_err_is_exit(PyObject *exc, int *code); /* SystemExit? then its exit status in *code */
+/* plugged in by the layers above (NULL: keep what is there) */
+void cb_err_set_hooks(PyObject *(*wrap_js_error)(void), int32_t (*js_handle)(PyObject *), int (*nesting)(void));
 
 /* cb_jsvar.c */
-int cb_jsv_init(PyObject *module);           /* adds JavaScriptVariable and its functions */
-int cb_jsv_check(PyObject *o);
-int cb_jsv_encode(PyObject *o);              /* appends a JavaScriptVariable's record */
-PyObject *cb_jsv_new(int32_t handle, int32_t this_handle);   /* takes ownership of both handles */
-int32_t cb_jsv_hold_error(void);             /* a new handle of Module.cbLastJsError */
-int32_t cb_jsv_handle(PyObject *o);          /* its handle, or -1 once destroyed */
+int cb_jsv_init(PyObject *module);           /* adds JavaScriptVariable and its functions; plugs itself in below */
 
 /* cb_pyobj.c */
 PyObject *cb_py_snake_name(PyObject *name);  /* mostCommon -> most_common, or NULL if unchanged */
 int cb_py_casing(void);                      /* is transformVariableCasing on? */
 int cb_py_nesting(void);                     /* JS -> Python calls now running */
+PyObject *cb_py_main_dict(void);             /* borrowed: __main__.__dict__ */
+char *cb_py_call_named(const char *buf, int nargs, int has_kw);   /* entry points (async runs too) */
+char *cb_py_lookup(const char *buf);
+char *cb_py_get(PyObject *o, const char *buf);
+char *cb_py_call(PyObject *o, const char *buf, int nargs, int has_kw);
+char *cb_py_construct(PyObject *o, const char *buf, int nargs, int has_kw);
 
-/* cb_async.c */
-int cb_rt_async_on(void);                    /* inside an async run (suspending imports allowed)? */
-int cb_async_init(PyObject *module);         /* adds the asyncio helpers to the module */
+/* cb_module.c */
+PyObject *cb_mod_init(void);                 /* PyInit function of the `Coldbrew` module */
+int cb_mod_install_builtin(void);           /* makes `Coldbrew` visible without an import */
+void cb_mod_flush_stdio(void);              /* flushes sys.stdout/sys.stderr, keeps any error */
 
-/* utilities (cb_runtime.c) */
-PyObject *cb_rt_main_dict(void);            /* borrowed: __main__.__dict__ */
-void cb_rt_flush_stdio(void);               /* flushes sys.stdout/sys.stderr, keeps any error */
+/* cb_runtime.c */
+int cb_rt_run(const char *source, size_t length);
+int cb_rt_run_file(const char *path, const char *cwd, const char **args, int nargs);
 
 #endif

@@ -231,7 +231,7 @@ function cbYieldToEventLoop() {
 function cbWrapImports(imports, runtime) {
   if (!CB_JSPI) return;
   const env = imports.env;
-  // Both are only called while cb_rt_set_async(1, ...) is in force: directly
+  // Both are only called while cb_async_set(1, ...) is in force: directly
   // under a WebAssembly.promising export call. V8 suspends at every call of
   // a Suspending import (a plain result is awaited too), so every call marks
   // the run as paused until the wasm stack resumes.
@@ -470,7 +470,7 @@ function createColdbrew() {
     }
     // A call nested in an async run (JS called from that Python calling
     // Python again) runs synchronously: no suspending imports under it.
-    if (asyncRun && depth === 1 && CB_JSPI) Module._cb_rt_set_async(0, 0);
+    if (asyncRun && depth === 1 && CB_JSPI) Module._cb_async_set(0, 0);
     if (depth === 0) sleepWarned = false;
     depth++;
   }
@@ -498,7 +498,7 @@ function createColdbrew() {
       orphans--;
       throw unloadedError();
     }
-    if (asyncRun && depth === 2 && CB_JSPI && state === 'loaded') Module._cb_rt_set_async(1, asyncRun.rearm());
+    if (asyncRun && depth === 2 && CB_JSPI && state === 'loaded') Module._cb_async_set(1, asyncRun.rearm());
     if (bridge) bridge.flushReleases();
     if (--depth === 0 && state === 'loaded') {
       // The last line without a newline. Python has finished: a callback that
@@ -818,9 +818,9 @@ function createColdbrew() {
     if (Module && (depth > 0 || asyncRun)) {
       // Called from JS that Python called (a callback, a bridge call): the
       // run on the stack ends with an error as soon as control returns to it;
-      // pure Python work is stopped by the periodic hook (cb_rt_abandon).
+      // pure Python work is stopped by the periodic hook (cb_async_abandon).
       orphans += depth - (asyncRun ? 1 : 0);
-      try { Module._cb_rt_abandon(); } catch (e) { /* the instance is gone anyway */ }
+      try { Module._cb_async_abandon(); } catch (e) { /* the instance is gone anyway */ }
     }
     life.alive = false;
     const err = unloadedError('runAsync');
@@ -964,7 +964,7 @@ function createColdbrew() {
     begin(fn);
     asyncRun = run;
     if (CB_JSPI) {
-      Module._cb_rt_set_async(1, run.rearm());
+      Module._cb_async_set(1, run.rearm());
       paused = true;   // until the wasm stack has really started (cb_js_async_entered)
       Module.cbAsyncEntered = () => { paused = false; };
     }
@@ -981,7 +981,7 @@ function createColdbrew() {
       throw crash(fn, e);
     } finally {
       if (myGeneration === generation) {
-        if (CB_JSPI && state === 'loaded') Module._cb_rt_set_async(0, 0);
+        if (CB_JSPI && state === 'loaded') Module._cb_async_set(0, 0);
         asyncRun = null;
         paused = false;
         end();
