@@ -28,7 +28,7 @@
  * nested in them, begin and end.
  * asyncio: _coldbrew.aio.HostEventLoop waits through Coldbrew._asyncio_wait()
  * here, for its next timer or for a JS Promise a coroutine awaits to settle
- * (the JS API keeps the settled ones in a queue, Module.cbAio): suspended on
+ * (the JS API keeps the settled ones in a queue, Module.coldbrew.aio): suspended on
  * the event loop in an async run, asleep in a sync one. While such a loop
  * runs (Coldbrew._asyncio_loop), a Promise a JS call returns reaches Python as
  * an awaitable JavaScriptVariable instead of being waited for.
@@ -50,7 +50,7 @@ EM_JS(int, cb_js_pending_signal, (void), {
 /* Replaced by the JS API (WebAssembly.Suspending) where the engine has JSPI. */
 EM_JS(void, cb_js_async_tick, (void), { throw new Error('Coldbrew: async tick without JSPI'); });
 EM_JS(void, cb_js_sleep_async, (double ms), { throw new Error('Coldbrew: async sleep without JSPI'); });
-EM_JS(void, cb_js_async_entered, (void), { Module.cbAsyncEntered(); });
+EM_JS(void, cb_js_async_entered, (void), { Module.coldbrew.asyncEntered(); });
 
 EMSCRIPTEN_KEEPALIVE int Py_EMSCRIPTEN_SIGNAL_HANDLING = 0;   /* CPython's name: the hook is on */
 int _Py_emscripten_signal_clock = 50;                          /* checks left until it runs */
@@ -138,8 +138,8 @@ cb_async_enter(void)
 EM_JS(void, cb_js_sleep, (double ms), {
     if (!(ms > 0)) return;
     try {
-        if (!Module.cbSleepCell) Module.cbSleepCell = new Int32Array(new SharedArrayBuffer(4));
-        Atomics.wait(Module.cbSleepCell, 0, 0, ms);
+        if (!Module.coldbrew.sleepCell) Module.coldbrew.sleepCell = new Int32Array(new SharedArrayBuffer(4));
+        Atomics.wait(Module.coldbrew.sleepCell, 0, 0, ms);
         return;
     } catch (e) {
         /* no SharedArrayBuffer, or a thread that may not block: spin below */
@@ -150,7 +150,7 @@ EM_JS(void, cb_js_sleep, (double ms), {
 
 /* The reference warned when Python slept synchronously (the JS API says it once per run). */
 EM_JS(void, cb_js_warn_sync_sleep, (void), {
-    if (Module.cbWarnSyncSleep) Module.cbWarnSyncSleep();
+    if (Module.coldbrew.warnSyncSleep) Module.coldbrew.warnSyncSleep();
 });
 
 /* Sleeps ms milliseconds: suspended on a timer in an async run; otherwise
@@ -171,7 +171,7 @@ cb_async_sleep(double ms)
 /* ---- standard input in async runs (Coldbrew.onStandardInReadAsync) --------------------- */
 
 /* Does the JS API want to fill stdin asynchronously before this read? */
-EM_JS(int, cb_js_stdin_wants_async, (void), { return Module.cbStdin.wantsAsync() ? 1 : 0; });
+EM_JS(int, cb_js_stdin_wants_async, (void), { return Module.coldbrew.stdin.wantsAsync() ? 1 : 0; });
 /* Replaced by the JS API (WebAssembly.Suspending): awaits onStandardInReadAsync(size). */
 EM_JS(void, cb_js_stdin_async, (int size), { throw new Error('Coldbrew: asynchronous stdin without JSPI'); });
 
@@ -199,7 +199,7 @@ cb_aio_loop_running(void)
 
 /* Sync runs: how many settled Promises are queued; -1 if the loop waits for a
  * Promise that cannot settle now; -2 if it has nothing to wait for at all. */
-EM_JS(int, cb_js_aio_poll, (double ms, int pending), { return Module.cbAio.poll(ms, pending); });
+EM_JS(int, cb_js_aio_poll, (double ms, int pending), { return Module.coldbrew.aio.poll(ms, pending); });
 /* Replaced by the JS API (WebAssembly.Suspending): waits for a settlement or ms. */
 EM_JS(int, cb_js_aio_wait_async, (double ms), { throw new Error('Coldbrew: asyncio wait without JSPI'); });
 

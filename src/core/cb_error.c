@@ -3,11 +3,11 @@
  * Python -> JS: when an entry point fails, cb_err_report() turns the pending
  * exception into a plain record (type, message, filename, line, formatted
  * traceback, exit status for SystemExit) and hands it to JS as
- * Module.cbLastPythonError, where the API wraps it in a Coldbrew.PythonError.
+ * Module.coldbrew.pythonError (one error record), where the API wraps it in a Coldbrew.PythonError.
  * The exception object itself is kept as sys.last_exc, as the REPL does.
  *
  * JS -> Python: JS code run from Python stores what it threw in
- * Module.cbLastJsError; cb_err_raise_from_js() raises Coldbrew.JavaScriptError
+ * Module.coldbrew.jsError; cb_err_raise_from_js() raises Coldbrew.JavaScriptError
  * with an `error_data` dict (name, message, stack) read field by field, so no
  * value goes through JSON or generated source, and `js_error`, the thrown
  * value itself as a JavaScriptVariable.
@@ -60,30 +60,33 @@ EM_JS(void, cb_js_report_python_error, (const char *type, const char *message, i
         }
         return s;
     };
-    Module.cbLastPythonErrorSerial = serial;
-    Module.cbLastPythonErrorJs = js_handle >= 0 ? Module.cbBridge.handleValue(js_handle) : undefined;
-    Module.cbLastPythonErrorHasJs = js_handle >= 0;
-    Module.cbLastPythonError = {
+    const info = {
         type: UTF8ToString(type),
         message: text(message, message_len),
         filename: filename ? text(filename, filename_len) : null,
         line: line >= 0 ? line : null,
         traceback: text(traceback, traceback_len),
     };
-    if (is_exit) Module.cbLastPythonError.exitCode = exit_code;
+    if (is_exit) info.exitCode = exit_code;
+    Module.coldbrew.pythonError = {
+        info,
+        serial,
+        hasJs: js_handle >= 0,
+        js: js_handle >= 0 ? Module.coldbrew.bridge.handleValue(js_handle) : undefined,
+    };
 });
 
 /* The serial number of the PythonError just caught, if it came from this instance. */
 EM_JS(int, cb_js_last_error_serial, (void), {
-    const e = Module.cbLastJsError;
+    const e = Module.coldbrew.jsError;
     const serial = (e && typeof e === 'object' && e.cbModule === Module && e.cbSerial) || 0;
-    if (serial) Module.cbLastJsError = undefined;
+    if (serial) Module.coldbrew.jsError = undefined;
     return serial;
 });
 
 /* Fields of the JS error just caught, as malloc'd UTF-8 (caller frees). */
 EM_JS(char *, cb_js_last_error_field, (int which), {
-    const e = Module.cbLastJsError;
+    const e = Module.coldbrew.jsError;
     let v;
     if (e !== null && typeof e === 'object') {
         v = which === 0 ? (e.name ?? (e.constructor && e.constructor.name) ?? 'Error')

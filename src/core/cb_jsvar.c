@@ -18,16 +18,16 @@
 
 
 EM_JS(int, cb_js_op, (int op, int handle, int this_handle, const char *args, char *out, int cap), {
-    return Module.cbBridge.jsOp(op, handle, this_handle, args, out, cap);
+    return Module.coldbrew.bridge.jsOp(op, handle, this_handle, args, out, cap);
 });
 /* The same operation inside an async run: the JS API replaces it with a
  * WebAssembly.Suspending import that resolves Promises (cb_async.c). */
 EM_JS(int, cb_js_op_async, (int op, int handle, int this_handle, const char *args, char *out, int cap), {
     throw new Error('Coldbrew: asynchronous bridge operation without JSPI');
 });
-EM_JS(void, cb_js_take, (char *out), { Module.cbBridge.takeResult(out); });
-EM_JS(void, cb_js_release, (int handle), { Module.cbBridge.releaseHandle(handle); });
-EM_JS(int, cb_js_hold_last_error, (void), { return Module.cbBridge.holdLastError(); });
+EM_JS(void, cb_js_take, (char *out), { Module.coldbrew.bridge.takeResult(out); });
+EM_JS(void, cb_js_release, (int handle), { Module.coldbrew.bridge.releaseHandle(handle); });
+EM_JS(int, cb_js_hold_last_error, (void), { return Module.coldbrew.bridge.holdLastError(); });
 
 typedef struct cb_jsv {
     PyObject_HEAD

@@ -11,14 +11,14 @@
 #include <math.h>
 
 /* Runs JS source in the global scope (indirect eval). Returns 0, or -1 with
- * the thrown value kept in Module.cbLastJsError. */
+ * the thrown value kept in Module.coldbrew.jsError. */
 EM_JS(int, cb_js_run, (const char *source, size_t length), {
     try {
         (0, eval)(UTF8ToString(source, length));
         return 0;
     } catch (e) {
-        if (Module.cbCrashed) throw e;   /* the runtime is already lost: unwind to the API */
-        Module.cbLastJsError = e;
+        if (Module.coldbrew.crashed) throw e;   /* the runtime is already lost: unwind to the API */
+        Module.coldbrew.jsError = e;
         return -1;
     }
 });
@@ -71,13 +71,13 @@ cb_mod_get_exception_info(PyObject *self, PyObject *unused)
     return Py_NewRef(cb_err_last_js_info());
 }
 
-/* The async yield rate lives in the JS API (Module.cbYieldRate); NaN stands for null. */
+/* The async yield rate lives in the JS API (Module.coldbrew.yieldRate); NaN stands for null. */
 EM_JS(double, cb_js_get_yield_rate, (void), {
-    const v = Module.cbYieldRate.get();
+    const v = Module.coldbrew.yieldRate.get();
     return v === null ? NaN : v;
 });
 EM_JS(void, cb_js_set_yield_rate, (double rate), {
-    Module.cbYieldRate.set(Number.isNaN(rate) ? null : rate);
+    Module.coldbrew.yieldRate.set(Number.isNaN(rate) ? null : rate);
 });
 
 static PyObject *

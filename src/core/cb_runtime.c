@@ -350,10 +350,10 @@ cb_rt_unsetenv(const char *key)
 }
 
 EM_JS(void, cb_js_env_entry, (const char *key, const char *value), {
-    Module.cbEnvOut[UTF8ToString(key)] = UTF8ToString(value);
+    Module.coldbrew.envOut[UTF8ToString(key)] = UTF8ToString(value);
 });
 
-/* Sends every variable of os.environ to JS (Module.cbEnvOut). */
+/* Sends every variable of os.environ to JS (Module.coldbrew.envOut). */
 CB_EXPORT int
 cb_rt_getenv(void)
 {

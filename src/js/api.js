@@ -524,7 +524,7 @@ function createColdbrew() {
     }
     if (state === 'crashed') return e;   // reported by a nested call already
     state = 'crashed';
-    Module.cbCrashed = true;
+    Module.coldbrew.crashed = true;
     crashReason = e && e.name === 'ExitStatus'
       ? `Python's C code exited with status ${e.status}; the host process was not affected`
       : `${e && e.name}: ${e && e.message}`;
@@ -578,20 +578,15 @@ function createColdbrew() {
   /* The error the C core just reported: a PythonError, or, for a
    * JavaScriptError that reached the top, the JS value originally thrown. */
   function pythonError() {
-    const info = Module.cbLastPythonError || { type: 'SystemError', message: 'unknown error', filename: null, line: null, traceback: '' };
-    Module.cbLastPythonError = null;
+    const record = Module.coldbrew.pythonError;
+    Module.coldbrew.pythonError = null;
+    const info = record ? record.info : { type: 'SystemError', message: 'unknown error', filename: null, line: null, traceback: '' };
     lastException = info;
-    let err;
-    if (Module.cbLastPythonErrorHasJs) {
-      err = Module.cbLastPythonErrorJs;
-    } else {
-      err = new PythonError(info);
-      // lets the same exception pass back into Python as itself (cb_error.c)
-      Object.defineProperty(err, 'cbSerial', { value: Module.cbLastPythonErrorSerial });
-      Object.defineProperty(err, 'cbModule', { value: Module });
-    }
-    Module.cbLastPythonErrorJs = undefined;
-    Module.cbLastPythonErrorHasJs = false;
+    if (record && record.hasJs) return record.js;
+    const err = new PythonError(info);
+    // lets the same exception pass back into Python as itself (cb_error.c)
+    Object.defineProperty(err, 'cbSerial', { value: record ? record.serial : 0 });
+    Object.defineProperty(err, 'cbModule', { value: Module });
     return err;
   }
 
@@ -649,7 +644,7 @@ function createColdbrew() {
     /* Async runs (src/core/cb_async.c's read()): before a read of stdin that
      * would find nothing, onStandardInReadAsync's Promise is awaited. */
     let stdinFailed = false;
-    Module.cbStdin = {
+    Module.coldbrew.stdin = {
       wantsAsync: () => stdinPending.length === 0 && typeof api.onStandardInReadAsync === 'function' &&
         !(typeof api.standardInBuffer === 'string' && api.standardInBuffer.length),
       readAsync(size) {
@@ -747,7 +742,7 @@ function createColdbrew() {
       const modPromise = createColdbrewModule({
         locateFile: (name) => cbAssetLocation(name),
         instantiateWasm(imports, receive) {
-          cbWrapImports(imports, { asyncRun: () => asyncRun, bridge: () => bridge, aio: () => aio, stdin: () => Module.cbStdin });
+          cbWrapImports(imports, { asyncRun: () => asyncRun, bridge: () => bridge, aio: () => aio, stdin: () => Module.coldbrew.stdin });
           cbInstantiateWasm(imports, progress).then((r) => {
             rawExports = r.instance.exports;
             receive(r.instance, r.module);
@@ -774,6 +769,21 @@ function createColdbrew() {
       const [mod, stdlib] = await Promise.all([Promise.race([modPromise, wasmFailure]), stdlibPromise]);
       if (myGeneration !== generation) throw new Error('Coldbrew.load(): unload() was called while loading');
       Module = mod;
+      // The one interface between the C core's JavaScript (EM_JS in src/core)
+      // and this API: every field C reads or writes is listed here.
+      Module.coldbrew = {
+        bridge: null,          // bridge.js: jsOp, jsOpAsync, handleValue, holdLastError, takeResult, ...
+        aio: null,             // settled Promises for asyncio (cbAioQueue): poll, wait, take, watch
+        stdin: null,           // async stdin (makeStdio): wantsAsync(), readAsync(size)
+        yieldRate: null,       // Coldbrew.set/get_async_yield_rate: get(), set(v)
+        asyncEntered: () => {},   // an async run has started on the wasm stack (runAsyncCall)
+        warnSyncSleep,         // Python slept in a synchronous run
+        crashed: false,        // the runtime is lost: bridge operations rethrow
+        pythonError: null,     // the one error record of the last failed entry point: {info, serial, hasJs, js}
+        jsError: undefined,    // the JS value just thrown into C (read by cb_error.c, cb_module.c)
+        envOut: null,          // getenv's answer while cb_rt_getenv runs
+        sleepCell: null,       // an Int32Array for Atomics.wait (cb_async.c makes it)
+      };
       bridge = cbCreateBridge(Module, {
         casing: opts.transformVariableCasing !== false,
         requireLoaded,
@@ -784,22 +794,21 @@ function createColdbrew() {
         pythonError,
         depth: () => depth,
       });
-      Module.cbBridge = bridge;
-      Module.cbWarnSyncSleep = warnSyncSleep;
+      Module.coldbrew.bridge = bridge;
       aio = cbAioQueue();
-      Module.cbAio = aio;
+      Module.coldbrew.aio = aio;
       makeFolders();
       Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
       makeStdio();
       const rc = Module._cb_rt_init();
       if (rc !== 0) {
-        const info = Module.cbLastPythonError;
+        const info = Module.coldbrew.pythonError && Module.coldbrew.pythonError.info;
         throw new Error(`Coldbrew.load(): Python failed to start: ${info ? info.traceback : startupErrors.join('\n')}`);
       }
       Module._cb_rt_set_c_recursion_limit(cbCRecursionBudget());
       Module._cb_py_set_casing(opts.transformVariableCasing !== false ? 1 : 0);
       yieldRate = opts.asyncYieldRate === undefined ? null : opts.asyncYieldRate;
-      Module.cbYieldRate = { get: () => yieldRate, set: (v) => { yieldRate = v; } };
+      Module.coldbrew.yieldRate = { get: () => yieldRate, set: (v) => { yieldRate = v; } };
       state = 'loaded';
       bridge.callNamed("__import__('_coldbrew').set_host", [cbHost(() => CB_JSPI && asyncRun !== null && depth === 1, aio)]);
       if (persistedRoots().length) await api.loadFiles();
@@ -966,7 +975,7 @@ function createColdbrew() {
     if (CB_JSPI) {
       Module._cb_async_set(1, run.rearm());
       paused = true;   // until the wasm stack has really started (cb_js_async_entered)
-      Module.cbAsyncEntered = () => { paused = false; };
+      Module.coldbrew.asyncEntered = () => { paused = false; };
     }
     const myGeneration = generation;
     const which = { cb_rt_run: CB_ENTRY_RUN, cb_rt_run_file: CB_ENTRY_RUN_FILE, cb_py_call_named: CB_ENTRY_CALL_NAMED,
@@ -1165,12 +1174,12 @@ function createColdbrew() {
   };
 
   function readEnv() {
-    Module.cbEnvOut = {};
+    Module.coldbrew.envOut = {};
     try {
       check(Module._cb_rt_getenv());
-      return Module.cbEnvOut;
+      return Module.coldbrew.envOut;
     } finally {
-      Module.cbEnvOut = null;
+      Module.coldbrew.envOut = null;
     }
   }
 

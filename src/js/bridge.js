@@ -858,7 +858,7 @@ function cbCreateBridge(Module, runtime) {
       }
       case CB_OP_LIVE: return { value: liveJs };
       case CB_OP_RESOLVE: return { value: obj };   // the value, a Promise waited for (see awaits)
-      case CB_OP_SET_ERROR: Module.cbLastJsError = read(); return { value: undefined };   // a rejection reason
+      case CB_OP_SET_ERROR: Module.coldbrew.jsError = read(); return { value: undefined };   // a rejection reason
       default: throw new Error(`Coldbrew: unknown bridge operation ${op}`);
     }
   }
@@ -885,8 +885,8 @@ function cbCreateBridge(Module, runtime) {
 
   function failed(err) {
     if (dead) throw runtime.unloadedError();   // unload() during the run: unwind it all
-    if (Module.cbCrashed) throw err;   // the runtime is lost: unwind to the API call
-    Module.cbLastJsError = err;
+    if (Module.coldbrew.crashed) throw err;   // the runtime is lost: unwind to the API call
+    Module.coldbrew.jsError = err;
     return CB_R_ERROR;
   }
 
@@ -941,8 +941,8 @@ function cbCreateBridge(Module, runtime) {
     releaseHandle,
     handleValue: (h) => handles[h],
     holdLastError() {
-      const h = hold(Module.cbLastJsError);
-      Module.cbLastJsError = undefined;   // Python holds it now
+      const h = hold(Module.coldbrew.jsError);
+      Module.coldbrew.jsError = undefined;   // Python holds it now
       return h;
     },
     isPythonVariable: (v) => pyStates.has(v),
