@@ -194,6 +194,7 @@ except Coldbrew.JavaScriptError as e:
 `;
     if (JSPI) {
       const r = await withTicks(() => cb.runAsync(source));
+      cb.run('del later');   // the JS function a global held (the leak check counts it)
       assert.deepEqual(cb.out, ['done 42', '[1, 2]', 'JavaScriptError RangeError no luck']);
       assert.ok(r.ticks >= 10, `timer ticks while Python waited: ${r.ticks}`);
     } else {   // no JSPI: the run is synchronous, so the Promise cannot be waited for

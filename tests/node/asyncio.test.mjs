@@ -59,7 +59,10 @@ async def main():
         await Coldbrew.get_variable("Math")
     except TypeError as e:
         print("TypeError", "not a Promise" in str(e))
-asyncio.run(main())
+try:
+    asyncio.run(main())
+finally:
+    del later
 `;
     cb.out.length = 0;
     if (JSPI) {
