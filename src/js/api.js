@@ -855,18 +855,50 @@ function createColdbrew() {
     return createColdbrew();
   };
 
-  api.run = function run(source) {
-    cbCheckString('run', 'source', source);
-    return enter('run', () => {
-      const n = Module.lengthBytesUTF8(source);
-      const p = Module._malloc(n + 1);
+  /* The operands of cb_rt_run and cb_rt_run_file in wasm memory, and what
+   * frees them (and puts a run's environment back). Synchronous and
+   * asynchronous runs share them and differ only in how the export is called:
+   * syncCall here, runAsyncCall below. */
+  function runOperands(source) {
+    const n = Module.lengthBytesUTF8(source);   // explicit length: a NUL is Python's to report
+    const p = Module._malloc(n + 1);
+    Module.stringToUTF8(source, p, n + 1);
+    return [[p, n], () => { if (Module) Module._free(p); }];
+  }
+
+  function runFileOperands(path, cwd, envEntries, argStrings) {
+    const restoreEnv = setRunEnv(envEntries);   // for this run only
+    let ptrs, cleanup;
+    try {
+      [ptrs, cleanup] = cStrings([path, cwd, ...argStrings]);
+    } catch (e) {
+      restoreEnv();
+      throw e;
+    }
+    const argv = Module._malloc(4 * Math.max(1, argStrings.length));
+    ptrs.slice(2).forEach((p, i) => { Module.HEAPU32[(argv >> 2) + i] = p; });
+    return [[ptrs[0], ptrs[1], argv, argStrings.length], () => {
+      cleanup();
+      if (Module) Module._free(argv);
+      restoreEnv();
+    }];
+  }
+
+  /* Calls an entry point synchronously with its prepared operands. */
+  function syncCall(fn, exportName, prepare) {
+    return enter(fn, () => {
+      const [args, cleanup] = prepare();
       try {
-        Module.stringToUTF8(source, p, n + 1);
-        return check(Module._cb_rt_run(p, n));
+        return check(Module[`_${exportName}`](...args));
       } finally {
-        Module._free(p);
+        cleanup();
       }
     });
+  }
+
+  api.run = function run(source) {
+    cbCheckString('run', 'source', source);
+    return syncCall('run', 'cb_rt_run', () => runOperands(source));
   };
 
   /* runFile's and runFileAsync's options, checked: [cwd, env entries, args]. */
@@ -903,22 +935,7 @@ function createColdbrew() {
 
   api.runFile = function runFile(path, options = {}) {
     const [cwd, envEntries, argStrings] = runFileOptions('runFile', path, options);
-    return enter('runFile', () => {
-      const restoreEnv = setRunEnv(envEntries);   // for this run only
-      try {
-        return withStrings([path, cwd, ...argStrings], (pathPtr, cwdPtr, ...argPtrs) => {
-          const argv = Module._malloc(4 * Math.max(1, argPtrs.length));
-          try {
-            argPtrs.forEach((p, i) => { Module.HEAPU32[(argv >> 2) + i] = p; });
-            return check(Module._cb_rt_run_file(pathPtr, cwdPtr, argv, argPtrs.length));
-          } finally {
-            Module._free(argv);
-          }
-        });
-      } finally {
-        restoreEnv();
-      }
-    });
+    return syncCall('runFile', 'cb_rt_run_file', () => runFileOperands(path, cwd, envEntries, argStrings));
   };
 
   /* ---- asynchronous runs ---------------------------------------------------- */
@@ -1006,29 +1023,15 @@ function createColdbrew() {
     return 0;
   }
 
-  /* UTF-8 copies of strings in wasm memory, freed by the returned cleanup. */
   api.runAsync = async function runAsync(source) {
     cbCheckString('runAsync', 'source', source);
-    return runAsyncCall('runAsync', 'cb_rt_run', () => {
-      const n = Module.lengthBytesUTF8(source);
-      const [[p], cleanup] = cStrings([source]);
-      return [[p, n], cleanup];
-    }, asyncResult);
+    return runAsyncCall('runAsync', 'cb_rt_run', () => runOperands(source), asyncResult);
   };
 
   api.runFileAsync = async function runFileAsync(path, options = {}) {
     const [cwd, envEntries, argStrings] = runFileOptions('runFileAsync', path, options);
-    return runAsyncCall('runFileAsync', 'cb_rt_run_file', () => {
-      const restoreEnv = setRunEnv(envEntries);   // for this run only
-      const [ptrs, cleanup] = cStrings([path, cwd, ...argStrings]);
-      const argv = Module._malloc(4 * Math.max(1, argStrings.length));
-      ptrs.slice(2).forEach((p, i) => { Module.HEAPU32[(argv >> 2) + i] = p; });
-      return [[ptrs[0], ptrs[1], argv, argStrings.length], () => {
-        cleanup();
-        if (Module) Module._free(argv);
-        restoreEnv();
-      }];
-    }, asyncResult);
+    return runAsyncCall('runFileAsync', 'cb_rt_run_file', () => runFileOperands(path, cwd, envEntries, argStrings),
+      asyncResult);
   };
 
   api.runFunctionAsync = async function runFunctionAsync(name, ...args) {
