@@ -404,6 +404,7 @@ print(oct(stat.S_IMODE(os.stat('/home/tool').st_mode)), os.readlink('/home/link'
       await other.saveFiles();
       try { await Coldbrew.saveFiles(); } catch (e) { out.stale = e.code; }
       out.overwrite = await Coldbrew.saveFiles({ overwrite: true });
+      try { await Coldbrew.saveFiles({ force: true }); } catch (e) { out.badOption = e instanceof TypeError && /unknown option 'force'/.test(e.message); }
       try { Coldbrew.run('s = "\uDC00x"'); } catch (e) { out.surrogate = e instanceof TypeError; }
       Coldbrew.run("open('/tmp/nul', 'wb').write(b'a\\0b\\xff')");
       out.nul = Coldbrew.readFile('/tmp/nul') === 'a\0b\uDCFF';
@@ -416,7 +417,7 @@ print(oct(stat.S_IMODE(os.stat('/home/tool').st_mode)), os.readlink('/home/link'
       out.alive = Coldbrew.runFunction('len', [1, 2, 3]);
       return out;
     });
-    assert.deepEqual(r, { saved: 3, restored: '0o4755 /etc 1', stale: 'ESTALE', overwrite: 3, surrogate: true, nul: true,
+    assert.deepEqual(r, { saved: 3, restored: '0o4755 /etc 1', stale: 'ESTALE', overwrite: 3, badOption: true, surrogate: true, nul: true,
       reentry: r.reentry, unloaded: 'COLDBREW_UNLOADED', exit: 5, alive: 3 });
     assert.match(r.reentry, /cannot call into Python from onStandardOut/);
   });
