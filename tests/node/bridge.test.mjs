@@ -30,8 +30,9 @@ function bt(name, body) {
     cb.run('for _n in [n for n in globals() if n.startswith("t_")]: del globals()[_n]');
     await settle();
     let after = cb.liveVariableCounts();
-    for (let i = 0; i < 10 && (after.python !== before.python || after.javascript !== before.javascript); i++) {
+    for (let i = 0; i < 20 && (after.python !== before.python || after.javascript !== before.javascript); i++) {
       await settle();
+      if (i >= 5) await new Promise((resolve) => setTimeout(resolve, 20));   // finalizers run some time after a GC
       after = cb.liveVariableCounts();
     }
     assert.deepEqual(after, before, 'live handles (python = Python objects held by JS, javascript = JS values held by Python)');

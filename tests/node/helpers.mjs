@@ -80,8 +80,10 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (let round = 0; round < 10; round++) {
+  // Finalizers run some time after a collection: later rounds wait longer.
+  for (let round = 0; round < 20; round++) {
     await collect();
+    if (round >= 5) await new Promise((resolve) => setTimeout(resolve, 20));
     const after = loadedCounts();
     const leaks = [];
     for (const [cb, before] of counted) {
@@ -91,6 +93,6 @@ afterEach(async () => {
       }
     }
     if (!leaks.length) return;
-    if (round === 9) throw new Error(`live handles changed across the test (python = Python objects held by JS, javascript = JS values held by Python): ${leaks.join('; ')}`);
+    if (round === 19) throw new Error(`live handles changed across the test (python = Python objects held by JS, javascript = JS values held by Python): ${leaks.join('; ')}`);
   }
 });
