@@ -1,11 +1,18 @@
 """Assembles dist/coldbrew.js (classic script + CommonJS) and dist/coldbrew.mjs
-(ES module) from Emscripten's factory and src/js/. Plain concatenation of our
-own parts around Emscripten's output, which is left untouched.
+(ES module) from Emscripten's factory and src/js/.
+
+src/js's ES modules (entry: api.js) are bundled by esbuild into one
+function-scoped block (an IIFE whose exports are `cbApi`); the protocol's
+constants come from src/core/cb_protocol.h as a generated module
+('coldbrew-protocol'). Each output is then a prelude (where the file was
+loaded from; require in Node's ES module case), Emscripten's factory, which is
+left untouched, the bundle, and an epilogue that exports `cbApi.Coldbrew`.
 The example scripts (src/examples/*.py) are embedded as CB_EXAMPLES."""
 import argparse
-import re
 import json
 import pathlib
+import re
+import subprocess
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--core", required=True)
@@ -15,6 +22,7 @@ ap.add_argument("--protocol", help="src/core/cb_protocol.h (default: beside --ap
 ap.add_argument("--out-dir", required=True)
 ap.add_argument("--wasm", help="coldbrew.wasm (default: next to --core)")
 ap.add_argument("--stdlib", required=True, help="coldbrew-stdlib.zip")
+ap.add_argument("--esbuild", required=True, help="the esbuild binary (build/ensure-esbuild.sh)")
 a = ap.parse_args()
 
 js = pathlib.Path(a.api_dir)
@@ -35,11 +43,11 @@ def protocol_js(header):
         if name not in prefixes or not entries:
             raise SystemExit(f"cb_protocol.h: cannot read the list CB_PROTOCOL_{name}")
         if prefixes[name] is None:
-            out.append("const CB_T = Object.freeze({" + ", ".join(f"{k}: {v}" for k, v in entries) + "});\n")
+            out.append("export const CB_T = Object.freeze({" + ", ".join(f"{k}: {v}" for k, v in entries) + "});\n")
         else:
-            out.append("".join(f"const {prefixes[name]}{k} = {v};\n" for k, v in entries))
+            out.append("".join(f"export const {prefixes[name]}{k} = {v};\n" for k, v in entries))
     for k, v in re.findall(r'#define (CB_\w+) ("[^"]*")', text):
-        out.append(f"const {k} = {v};\n")
+        out.append(f"export const {k} = {v};\n")
     return "".join(out)
 
 
@@ -47,12 +55,20 @@ core = pathlib.Path(a.core).read_text()
 examples = {p.name: p.read_text() for p in sorted(pathlib.Path(a.examples_dir).glob("*.py"))}
 wasm = pathlib.Path(a.wasm) if a.wasm else pathlib.Path(a.core).with_name("coldbrew.wasm")
 sizes = {"coldbrew.wasm": wasm.stat().st_size, "coldbrew-stdlib.zip": pathlib.Path(a.stdlib).stat().st_size}
+out = pathlib.Path(a.out_dir)
+gen = out / "js-gen"
+gen.mkdir(exist_ok=True)
+(gen / "protocol.js").write_text(
+    protocol_js(pathlib.Path(a.protocol) if a.protocol else js.parent / "core" / "cb_protocol.h"))
+bundle = gen / "api.bundle.js"
+subprocess.run([a.esbuild, str(js / "api.js"), "--bundle", "--format=iife", "--global-name=cbApi",
+                "--platform=neutral", "--target=es2022", "--log-level=warning",
+                f"--alias:coldbrew-protocol={gen / 'protocol.js'}",
+                *[f"--external:{m}" for m in ("fs", "path", "os", "url", "worker_threads")],
+                f"--outfile={bundle}"], check=True)
 body = ("const CB_EXAMPLES = " + json.dumps(examples, indent=0) + ";\n"
         + "const CB_ASSET_SIZES = " + json.dumps(sizes) + ";   // bytes, for load() progress\n"
-        + protocol_js(pathlib.Path(a.protocol) if a.protocol else js.parent / "core" / "cb_protocol.h")
-        + (js / "text.js").read_text() + (js / "bridge.js").read_text()
-        + (js / "vfs.js").read_text() + (js / "storage.js").read_text() + (js / "api.js").read_text())
-out = pathlib.Path(a.out_dir)
+        + bundle.read_text())
 (out / "coldbrew.js").write_text(
     (js / "prelude-cjs.js").read_text() + core + "\n" + body + (js / "epilogue-cjs.js").read_text())
 (out / "coldbrew.mjs").write_text(

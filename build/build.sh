@@ -134,6 +134,8 @@ if [ "$cmd" = exec ]; then
 fi
 
 # ---- steps 2-6 run inside the toolchain -------------------------------------
+# The JS bundler comes from npm on the host, into the cache the toolchain sees.
+bash "$repo/build/ensure-esbuild.sh" >/dev/null
 run_in_toolchain bash "$repo/build/inner.sh" all
 
 # ---- copy the result into dist/ ---------------------------------------------

@@ -1,9 +1,10 @@
 /* Coldbrew JavaScript API (synchronous part).
  *
- * This file is assembled (build/assemble_js.py) after Emscripten's factory
- * `createColdbrewModule` and before a CommonJS / classic-script or an ES-module
- * epilogue, after src/js/bridge.js. It owns the API surface, the loader (wasm +
- * stdlib zip), the standard-stream devices and the file-system helpers.
+ * The entry module of the bundle (build/assemble_js.py runs esbuild on it);
+ * the bundle sits after Emscripten's factory `createColdbrewModule` and before
+ * a CommonJS / classic-script or an ES-module epilogue. It owns the API
+ * surface, the loader (wasm + stdlib zip), the standard-stream devices and the
+ * file-system helpers.
  * Anything that touches Python objects is a call into the C core (cb_rt_* and,
  * through the bridge, cb_py_* exports).
  *
@@ -11,10 +12,17 @@
  * from build/assemble_js.py: CB_EXAMPLES (file name -> text of src/examples/*.py).
  */
 
-const CB_IS_NODE = typeof process === 'object' && process.versions != null && process.versions.node != null;
+
+import { CB_ENTRY_CALL, CB_ENTRY_CALL_NAMED, CB_ENTRY_CONSTRUCT, CB_ENTRY_GET, CB_ENTRY_LOOKUP, CB_ENTRY_RUN,
+  CB_ENTRY_RUN_FILE, CB_SITE_PACKAGES_PATH, CB_STDLIB_PATH } from 'coldbrew-protocol';
+import { CB_IS_NODE } from './host.js';
+import { cbArgumentError, cbCheckText, cbDecodeText, cbEncodeText, cbTextLength, cbWriteText } from './text.js';
+import { PythonKeywords, PythonVariable, cbCreateBridge } from './bridge.js';
+import { cbGuardFileSystem, cbMakeFolders } from './vfs.js';
+import { cbRestore, cbSnapshot, cbStorage } from './storage.js';
 
 /** An exception raised by Python code, carried into JavaScript. */
-class PythonError extends Error {
+export class PythonError extends Error {
   constructor(errorData) {
     super(`${errorData.type}: ${errorData.message}`);
     this.name = 'PythonError';
@@ -758,6 +766,8 @@ function createColdbrew() {
         // call into Python instead (see exitedError), and the host process is
         // never touched.
         quit: (status, toThrow) => { throw toThrow; },
+        // The text rule for Emscripten's UTF-8 functions (src/js/emscripten-strings.js).
+        cbText: { decode: cbDecodeText, length: cbTextLength, write: cbWriteText },
         preRun: [(m) => {
           // `_` (Emscripten's name for the host's script path) is undefined:
           // Emscripten leaves undefined entries out of the environment.
@@ -1429,4 +1439,4 @@ function createColdbrew() {
   return api;
 }
 
-const Coldbrew = createColdbrew();
+export const Coldbrew = createColdbrew();

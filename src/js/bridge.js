@@ -15,9 +15,18 @@
  * until Python drops its JavaScriptVariable.
  */
 
-// CB_T (record tags), CB_F_* (flags), CB_OP_* (operations), CB_R_* (results),
-// CB_BINOP_*/CB_UNOP_*, CB_MAX_DEPTH and CB_MAX_COPY_ITEMS come from
-// src/core/cb_protocol.h (generated ahead of this file by build/assemble_js.py).
+// The protocol's numbers: src/core/cb_protocol.h, generated as a module by build/assemble_js.py.
+import {
+  CB_BINOP_ADD, CB_BINOP_AND, CB_BINOP_DIV, CB_BINOP_EQ, CB_BINOP_GE, CB_BINOP_GT,
+  CB_BINOP_LE, CB_BINOP_LSHIFT, CB_BINOP_LT, CB_BINOP_MOD, CB_BINOP_MUL, CB_BINOP_NE,
+  CB_BINOP_OR, CB_BINOP_POW, CB_BINOP_RSHIFT, CB_BINOP_SUB, CB_BINOP_XOR, CB_F_CALLABLE,
+  CB_F_ITERABLE, CB_MAX_COPY_ITEMS, CB_MAX_DEPTH, CB_OP_BINOP, CB_OP_BOOL, CB_OP_CALL,
+  CB_OP_CONTAINS, CB_OP_DEL, CB_OP_DELITEM, CB_OP_DIR, CB_OP_GET, CB_OP_GETITEM,
+  CB_OP_GLOBAL, CB_OP_HASH, CB_OP_ITER, CB_OP_LEN, CB_OP_LIVE, CB_OP_NEXT,
+  CB_OP_REPR, CB_OP_RESOLVE, CB_OP_SET, CB_OP_SETITEM, CB_OP_SET_ERROR, CB_OP_STR,
+  CB_OP_TYPE, CB_OP_UNARY, CB_R_ERROR, CB_R_MISSING, CB_R_UNSUPPORTED, CB_T,
+  CB_UNOP_INVERT, CB_UNOP_NEG, CB_UNOP_POS,
+} from 'coldbrew-protocol';
 const CB_STOP = Symbol('coldbrew.stop');
 const CB_PY_STATE = Symbol('coldbrew.pythonVariable');
 const CB_INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -26,7 +35,7 @@ const CB_JS_KEYWORDS = new Set(['null', 'true', 'false', 'this', 'new', 'typeof'
 const CB_JS_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
 /** Keyword arguments for a Python call: f(1, Coldbrew.PythonKeywords({y: 2})). Works with or without `new`. */
-function PythonKeywords(keywords) {
+export function PythonKeywords(keywords) {
   if (!(this instanceof PythonKeywords)) return new PythonKeywords(keywords);
   if (keywords === null || typeof keywords !== 'object') {
     throw new TypeError('Coldbrew.PythonKeywords(): expects an object of keyword names to values');
@@ -153,7 +162,7 @@ class CbEncoder {
   }
 }
 
-function cbCreateBridge(Module, runtime) {
+export function cbCreateBridge(Module, runtime) {
   const casing = runtime.casing;
   const handles = [];
   const freeHandles = [];
@@ -1020,7 +1029,7 @@ function cbCreateBridge(Module, runtime) {
   return bridge;
 }
 
-const PythonVariable = {
+export const PythonVariable = {
   /** Is v a Python object seen from JavaScript (a bridge variable)? */
   isPythonVariable(v) {
     if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return false;

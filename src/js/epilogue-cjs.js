@@ -1,7 +1,7 @@
 if (typeof module === 'object' && module && 'exports' in module) {
-  module.exports = Coldbrew;
-  module.exports.default = Coldbrew;
+  module.exports = cbApi.Coldbrew;
+  module.exports.default = cbApi.Coldbrew;
 } else {
-  cbGlobal.Coldbrew = Coldbrew;
+  cbGlobal.Coldbrew = cbApi.Coldbrew;
 }
 })(typeof globalThis !== 'undefined' ? globalThis : this);

@@ -1,2 +1,3 @@
+const { Coldbrew, PythonError } = cbApi;
 export default Coldbrew;
 export { Coldbrew, PythonError };

@@ -1,6 +1,6 @@
 /* Coldbrew persistence: where saveFiles() keeps /home and /tmp, and how.
  *
- * Assembled before api.js (build/assemble_js.py). Owns the snapshot of a
+ * An ES module of the API. Owns the snapshot of a
  * persisted folder, its one-file archive format, and the two stores:
  *   - Node: one archive file per folder (`home.cbstore`, `tmp.cbstore`) in
  *     fsOptions.storage (default ~/.coldbrew/files). Nothing of Python's tree
@@ -22,12 +22,15 @@
  * the node tree is what MEMFS holds; the FS API would refuse with EACCES.
  */
 
+import { CB_IS_NODE } from './host.js';
+import { cbMakeFolders } from './vfs.js';
+
 const CB_STORE_MAGIC = 'CBSTORE1';
 
 /* The tree under each root, read from MEMFS nodes: path -> entry, where an
  * entry is {dir, mode, mtime} | {data, mode, mtime} | {link, mode, mtime}.
  * Data is copied, so the save is of this moment even if Python goes on. */
-function cbSnapshot(FS, roots, onSkipped) {
+export function cbSnapshot(FS, roots, onSkipped) {
   const files = new Map();
   const skipped = [];
   const time = (node) => {
@@ -69,7 +72,7 @@ function cbSnapshot(FS, roots, onSkipped) {
 /* Puts a snapshot back. Folders first (in path order), then files and links,
  * then the folders' own modes and times (a read-only folder is filled before
  * it is closed). Returns [number of files, problems]. */
-function cbRestore(FS, files) {
+export function cbRestore(FS, files) {
   const paths = [...files.keys()].sort();
   const problems = [];
   const attempt = (p, body) => {
@@ -427,7 +430,7 @@ function cbBrowserStore(name) {
 }
 
 /* Where saveFiles() keeps files: IndexedDB in browsers, a folder in Node. */
-function cbStorage(fsOptions) {
+export function cbStorage(fsOptions) {
   if (CB_IS_NODE) {
     const path = require('path');
     return cbNodeStore(fsOptions.storage || path.join(require('os').homedir(), '.coldbrew', 'files'));

@@ -1,9 +1,10 @@
 /* Coldbrew's one rule for text crossing between JavaScript and the runtime.
  *
- * Assembled first among our parts (build/assemble_js.py), in the same scope
- * as Emscripten's factory, whose UTF-8 functions call these (the override in
- * src/js/emscripten-strings.js): so file names, paths, the environment, run()
- * source, readFile()/addFile() text and error messages all follow one rule.
+ * An ES module of the API (bundled by build/assemble_js.py); load() also hands
+ * cbDecodeText/cbTextLength/cbWriteText to Emscripten's glue as Module.cbText,
+ * whose UTF-8 functions call them (src/js/emscripten-strings.js): so file names,
+ * paths, the environment, run() source, readFile()/addFile() text and error
+ * messages all follow one rule.
  *
  * The rule is Python's own for file names and the environment in UTF-8 mode
  * (surrogateescape):
@@ -23,7 +24,7 @@ const CB_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const CB_UTF8_ENCODER = new TextEncoder();
 
 /* Bytes [start, end) of a Uint8Array (or plain array) as a JS string, by the rule. */
-function cbDecodeText(bytes, start = 0, end = bytes.length) {
+export function cbDecodeText(bytes, start = 0, end = bytes.length) {
   if (end - start > 16 && bytes.buffer) {
     try {
       return CB_UTF8.decode(bytes.subarray(start, end));
@@ -67,7 +68,7 @@ function cbDecodeText(bytes, start = 0, end = bytes.length) {
 }
 
 /* Index of the first lone surrogate that has no bytes (see the rule), or -1. */
-function cbUnencodable(s) {
+export function cbUnencodable(s) {
   if (typeof s.isWellFormed === 'function' ? s.isWellFormed() : !/[\uD800-\uDFFF]/.test(s)) return -1;
   for (let i = 0; i < s.length; i++) {
     const u = s.charCodeAt(i);
@@ -84,14 +85,14 @@ function cbUnencodable(s) {
 /* A TypeError about an argument: thrown by checks that may run inside a call
  * into Python (before the wasm is entered), so the API lets it through
  * instead of taking it for a crash of the runtime. */
-function cbArgumentError(message) {
+export function cbArgumentError(message) {
   const err = new TypeError(message);
   Object.defineProperty(err, 'cbArgument', { value: true });
   return err;
 }
 
 /* Throws the API's TypeError for a string the rule cannot turn into bytes. */
-function cbCheckText(fn, name, s) {
+export function cbCheckText(fn, name, s) {
   const i = cbUnencodable(s);
   if (i >= 0) {
     const hex = s.charCodeAt(i).toString(16).toUpperCase();
@@ -102,7 +103,7 @@ function cbCheckText(fn, name, s) {
 }
 
 /* Bytes of a JS string by the rule (lone surrogates outside the escapes as WTF-8). */
-function cbEncodeText(s) {
+export function cbEncodeText(s) {
   if (typeof s.isWellFormed === 'function' ? s.isWellFormed() : !/[\uD800-\uDFFF]/.test(s)) {
     return CB_UTF8_ENCODER.encode(s);
   }
@@ -112,7 +113,7 @@ function cbEncodeText(s) {
 }
 
 /* Number of bytes cbEncodeText(s) makes. */
-function cbTextLength(s) {
+export function cbTextLength(s) {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const u = s.charCodeAt(i);
@@ -126,7 +127,7 @@ function cbTextLength(s) {
 }
 
 /* Writes s into out[at..at+max) (whole characters only); returns the bytes written. */
-function cbWriteText(s, out, at, max) {
+export function cbWriteText(s, out, at, max) {
   const start = at, end = at + max;
   for (let i = 0; i < s.length; i++) {
     let u = s.charCodeAt(i);

@@ -1,7 +1,7 @@
 /* Coldbrew's guards on Emscripten's virtual file system (MEMFS).
  *
- * Assembled before storage.js and api.js (build/assemble_js.py); applied to
- * each instance's FS before Python starts (load()'s preRun). Each guard
+ * An ES module of the API; applied to each instance's FS before Python starts
+ * (load()'s preRun). Each guard
  * replaces one FS method with the same behaviour minus a defect found by
  * feeding it hostile input; they stay out of Emscripten's own files so the
  * toolchain is used as Debian ships it.
@@ -21,7 +21,7 @@ const CB_MAX_TIME_MS = 8.64e15;
 const CB_ELOOP = 32;
 
 /* An absolute path with '.', '..' and repeated slashes resolved (as PATH_FS.resolve). */
-function cbResolvePath(FS, path) {
+export function cbResolvePath(FS, path) {
   const full = path.charCodeAt(0) === 47 ? path : `${FS.cwd()}/${path}`;
   const out = [];
   for (const part of full.split('/')) {
@@ -32,7 +32,7 @@ function cbResolvePath(FS, path) {
   return `/${out.join('/')}`;
 }
 
-function cbGuardFileSystem(FS) {
+export function cbGuardFileSystem(FS) {
   const utime = FS.utime;
   const clamp = (t) => {
     const n = Number(t);
@@ -74,7 +74,7 @@ function cbGuardFileSystem(FS) {
 
 /* mkdir -p in one walk down: O(depth), where FS.mkdirTree looked every
  * level up from the root again. */
-function cbMakeFolders(FS, path) {
+export function cbMakeFolders(FS, path) {
   const parts = cbResolvePath(FS, path).split('/').filter((p) => !!p);
   let node = FS.root;
   let at = '';
