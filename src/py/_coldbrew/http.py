@@ -109,7 +109,7 @@ class FetchSocket:
             if name.lower() == "transfer-encoding" and "chunked" in value.lower():
                 chunked = True
             # Hop-by-hop and host-owned headers are dropped by the JS side
-            # (CB_HTTP_SKIP in src/js/api.js), the one list of them.
+            # (CB_HTTP_SKIP in src/js/http.js), the one list of them.
             headers.append([name, value])
         if chunked:
             body = _dechunk(body)

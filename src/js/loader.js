@@ -1,0 +1,99 @@
+/* Coldbrew's loader: where the wasm and the stdlib are (next to this script,
+ * cbScriptBase from the prelude), fetching them with progress, streaming
+ * compilation, and the C recursion budget this engine's stack allows. */
+import { CB_IS_NODE } from './host.js';
+
+/* Where the wasm and stdlib files are: next to this script, wherever it is hosted. */
+export function cbAssetLocation(name) {
+  if (cbScriptBase === null) return name;
+  if (CB_IS_NODE && !/^(file|https?):/.test(cbScriptBase)) {
+    return require('path').join(cbScriptBase, name);
+  }
+  return new URL(name, cbScriptBase).href;
+}
+
+/* Bytes of a URL or (in Node) a file path / file: URL; onBytes(n) is told of
+ * each piece as it arrives. */
+export async function cbFetchBytes(fn, where, onBytes) {
+  if (CB_IS_NODE && !/^https?:/.test(where)) {
+    const fs = require('fs');
+    const file = where.startsWith('file:') ? require('url').fileURLToPath(where) : where;
+    let data;
+    try {
+      data = new Uint8Array(await fs.promises.readFile(file));
+    } catch (e) {
+      throw new Error(`Coldbrew.${fn}(): cannot read ${file}: ${e.message}`);
+    }
+    if (onBytes) onBytes(data.length);
+    return data;
+  }
+  const response = await fetch(where);
+  if (!response.ok) throw new Error(`Coldbrew.${fn}(): fetching ${where} failed: HTTP ${response.status}`);
+  if (!onBytes || !response.body) {
+    const data = new Uint8Array(await response.arrayBuffer());
+    if (onBytes) onBytes(data.length);
+    return data;
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    n += value.length;
+    onBytes(value.length);
+  }
+  const data = new Uint8Array(n);
+  n = 0;
+  for (const c of chunks) { data.set(c, n); n += c.length; }
+  return data;
+}
+
+/* Instantiates coldbrew.wasm for Emscripten's instantiateWasm hook: streaming
+ * compilation in browsers (the response is re-wrapped, so progress is counted
+ * and a server's wrong MIME type does not matter), the file in Node. */
+export async function cbInstantiateWasm(imports, onBytes) {
+  const where = cbAssetLocation('coldbrew.wasm');
+  if ((!CB_IS_NODE || /^https?:/.test(where)) && typeof WebAssembly.instantiateStreaming === 'function') {
+    const response = await fetch(where);
+    if (!response.ok) throw new Error(`Coldbrew.load(): fetching ${where} failed: HTTP ${response.status}`);
+    if (/^application\/wasm\b/.test(response.headers.get('Content-Type') || '')) {
+      // The response itself goes to the compiler, so the browser can cache the
+      // compiled code; a clone of the body is only counted.
+      const counter = response.clone().body.getReader();
+      (async () => {
+        for (let r = await counter.read(); !r.done; r = await counter.read()) onBytes(r.value.length);
+      })().catch(() => {});
+      return WebAssembly.instantiateStreaming(response, imports);
+    }
+    // A server with the wrong MIME type: re-wrapped, still compiled while it streams.
+    const counted = new TransformStream({
+      transform(chunk, out) {
+        onBytes(chunk.length);
+        out.enqueue(chunk);
+      },
+    });
+    const body = new Response(response.body.pipeThrough(counted), { headers: { 'Content-Type': 'application/wasm' } });
+    return WebAssembly.instantiateStreaming(body, imports);
+  }
+  return WebAssembly.instantiate(await cbFetchBytes('load', where, onBytes), imports);
+}
+
+/* How many levels of C recursion (CPython's c_recursion_remaining) fit in this
+ * engine's stack. Each level of Python code recursing through C (a __repr__
+ * calling repr(), lru_cache, ...) costs two of them, and on V8 before 13 a
+ * level takes ~2.9 KB of the ~1 MB stack (Node 20 died at ~343 levels) against
+ * ~0.95 KB on V8 13+ (Node 26: ~1026); pure C nesting (repr of nested lists)
+ * is cheaper (~5200 levels on both). Measured with bench/c-stack-depth.mjs on
+ * the -O3 build; the budgets keep a margin of about 25% for the caller's stack. */
+export function cbCRecursionBudget() {
+  let v8Major = 0;
+  if (CB_IS_NODE && process.versions.v8) v8Major = parseInt(process.versions.v8, 10);
+  else if (typeof navigator === 'object' && /Chrom(e|ium)\/(\d+)/.test(navigator.userAgent || '')) {
+    const chrome = parseInt(/Chrom(?:e|ium)\/(\d+)/.exec(navigator.userAgent)[1], 10);
+    v8Major = chrome >= 130 ? 13 : 0;   // Chrome 130 shipped V8 13.0
+  }
+  return v8Major >= 13 ? 1500 : 500;
+}
+

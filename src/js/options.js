@@ -1,0 +1,64 @@
+/* Coldbrew's checks of what callers pass in: load()'s options and string
+ * arguments, and the PythonError class every failed call throws. */
+import { cbCheckText } from './text.js';
+
+/** An exception raised by Python code, carried into JavaScript. */
+export class PythonError extends Error {
+  constructor(errorData) {
+    super(`${errorData.type}: ${errorData.message}`);
+    this.name = 'PythonError';
+    /** type, message, filename, line, traceback (and exitCode for SystemExit) */
+    this.errorData = errorData;
+  }
+}
+
+/* What load() accepts: option name -> check(value) returning an error text or null. */
+export const CB_LOAD_OPTIONS = {
+  fsOptions: (v) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'must be an object';
+    for (const k of Object.keys(v)) {
+      if (k === 'storage') {
+        if (typeof v[k] !== 'string' || !v[k]) return '.storage must be a non-empty string';
+        continue;
+      }
+      if (k !== 'persistHome' && k !== 'persistTmp') return `has an unknown key '${k}' (known: persistHome, persistTmp, storage)`;
+      if (typeof v[k] !== 'boolean') return `.${k} must be a boolean`;
+    }
+    return null;
+  },
+  onProgress: (v) => (typeof v === 'function' ? null : 'must be a function ({loaded, total}) => ...'),
+  hideWarnings: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
+  monitorFileUsage: (v) => (typeof v !== 'boolean' ? 'must be a boolean'
+    : v ? 'is not available in this build yet' : null),
+  asyncYieldRate: (v) => (v === null || (typeof v === 'number' && v > 0) ? null
+    : 'must be null or a number greater than 0 (Infinity allowed)'),
+  worker: (v) => (typeof v !== 'boolean' ? 'must be a boolean'
+    : v ? 'is not available in this build yet (Python runs on the calling thread)' : null),
+  transformVariableCasing: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
+  threadWorkers: (v) => (Number.isInteger(v) && v >= 0 ? null : 'must be a whole number >= 0'),
+};
+
+export function cbCheckOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError('Coldbrew.load(options): options must be an object');
+  }
+  for (const [k, v] of Object.entries(options)) {
+    const check = Object.prototype.hasOwnProperty.call(CB_LOAD_OPTIONS, k) ? CB_LOAD_OPTIONS[k] : null;
+    if (!check) {
+      throw new TypeError(`Coldbrew.load(options): unknown option '${k}' (known: ${Object.keys(CB_LOAD_OPTIONS).join(', ')})`);
+    }
+    const problem = check(v);
+    if (problem) throw new TypeError(`Coldbrew.load(options): option '${k}' ${problem}`);
+  }
+  return options;
+}
+
+/* Every string argument of the API: a string the text rule can encode (src/js/text.js). */
+export function cbCheckString(fn, name, v) {
+  if (typeof v !== 'string') {
+    throw new TypeError(`Coldbrew.${fn}(): ${name} must be a string, not ${v === null ? 'null' : typeof v}`);
+  }
+  cbCheckText(fn, name, v);
+}
+
