@@ -17,9 +17,7 @@ EM_JS(int, cb_js_run, (const char *source, size_t length), {
         (0, eval)(UTF8ToString(source, length));
         return 0;
     } catch (e) {
-        if (Module.coldbrew.crashed) throw e;   /* the runtime is already lost: unwind to the API */
-        Module.coldbrew.jsError = e;
-        return -1;
+        return Module.coldbrew.jsFailed(e);   /* the one JS-throw handler (bridge.js's failed): -1 */
     }
 });
 

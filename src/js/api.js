@@ -419,6 +419,7 @@ function createColdbrew() {
         crashed: false,        // the runtime is lost: bridge operations rethrow
         pythonError: null,     // the one error record of the last failed entry point: {info, serial, hasJs, js}
         jsError: undefined,    // the JS value just thrown into C (read by cb_error.c, cb_module.c)
+        jsFailed: null,        // (error) => CB_R_ERROR: keeps a JS throw for Python (bridge.failed)
         envOut: null,          // getenv's answer while cb_rt_getenv runs
         sleepCell: null,       // an Int32Array for Atomics.wait (cb_async.c makes it)
       };
@@ -433,6 +434,7 @@ function createColdbrew() {
         depth: () => depth,
       });
       Module.coldbrew.bridge = bridge;
+      Module.coldbrew.jsFailed = bridge.failed;
       aio = cbAioQueue();
       Module.coldbrew.aio = aio;
       makeFolders();

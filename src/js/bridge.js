@@ -892,6 +892,10 @@ export function cbCreateBridge(Module, runtime) {
     return len;
   }
 
+  /* The one place a JS throw under a call from C becomes an error for
+   * Python: kept as Module.coldbrew.jsError, and C raises JavaScriptError
+   * from it (cb_err_raise_from_js). Used by jsOp, jsOpAsync and, through
+   * Module.coldbrew.jsFailed, by Coldbrew.run() (cb_module.c). */
   function failed(err) {
     if (dead) throw runtime.unloadedError();   // unload() during the run: unwind it all
     if (Module.coldbrew.crashed) throw err;   // the runtime is lost: unwind to the API call
@@ -943,6 +947,7 @@ export function cbCreateBridge(Module, runtime) {
   const bridge = {
     jsOp,
     jsOpAsync,
+    failed,
     takeResult(out) {
       Module.HEAPU8.set(pendingResult, out);
       pendingResult = null;
