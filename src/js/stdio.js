@@ -1,6 +1,13 @@
 /* Coldbrew's standard streams: the line sink behind onStandardOut and
- * onStandardErr (the devices themselves are made per instance in api.js). */
+ * onStandardErr, and the three devices of one instance (/dev/coldbrew-stdin,
+ * -stdout, -stderr) that Python's file descriptors 0, 1 and 2 open.
+ *
+ * A JS exception must never unwind through the wasm stack: a callback that
+ * throws becomes EIO, which Python raises as OSError. While a callback runs,
+ * inst.inCallback names it (calls.js refuses calls into Python then).
+ */
 import { cbDecodeText } from './text.js';
+import { cbUnloadedError } from './instance.js';
 
 /* A character device that delivers whole lines to a callback.
  * onLine(line, partial): partial is true for a line flushed without its newline. */
@@ -39,3 +46,111 @@ export class CbLineSink {
   }
 }
 
+
+/* The devices of one instance, made after each load (lifecycle.js). */
+export function cbMakeStdio(inst) {
+  const { api, Module } = inst;
+  const FS = Module.FS;
+  const myLife = inst.life;
+  const stdoutSink = inst.stdoutSink = new CbLineSink((line, partial) => api.onStandardOut(line, partial));
+  const stderrSink = inst.stderrSink = new CbLineSink((line, partial) => api.onStandardErr(line, partial));
+  const encoder = new TextEncoder();
+  function guarded(what, body) {
+    const outer = inst.inCallback;
+    inst.inCallback = what;
+    let result;
+    try {
+      result = body();
+    } catch (e) {
+      if (!myLife.alive) throw cbUnloadedError();
+      console.error(`Coldbrew: ${what} threw:`, e);
+      throw new FS.ErrnoError(29);
+    } finally {
+      inst.inCallback = outer;
+    }
+    if (!myLife.alive) throw cbUnloadedError();   // unload() from the callback: unwind the run
+    return result;
+  }
+  const buffered = () => typeof api.standardInBuffer === 'string' && api.standardInBuffer.length;
+  function take(s, from) {
+    if (typeof s === 'string') inst.stdinPending = encoder.encode(s);
+    else if (s instanceof Uint8Array) inst.stdinPending = s;
+    else if (s != null) throw new TypeError(`Coldbrew.${from} must return a string (or null for end of input)`);
+  }
+  function refillStdin(size) {
+    if (buffered()) {
+      inst.stdinPending = encoder.encode(api.standardInBuffer);
+      api.standardInBuffer = '';
+      return;
+    }
+    if (typeof api.onStandardInRead === 'function') {
+      stdoutSink.flush();   // show a prompt written without a newline
+      take(api.onStandardInRead(size), 'onStandardInRead');
+    }
+  }
+  /* Async runs (src/core/cb_libc.c's read()): before a read of stdin that
+   * would find nothing, onStandardInReadAsync's Promise is awaited. */
+  let stdinFailed = false;
+  Module.coldbrew.stdin = {
+    wantsAsync: () => inst.stdinPending.length === 0 && typeof api.onStandardInReadAsync === 'function' && !buffered(),
+    readAsync(size) {
+      stdoutSink.flush();   // show a prompt written without a newline
+      return Promise.resolve().then(() => api.onStandardInReadAsync(size)).then(
+        (s) => take(s, 'onStandardInReadAsync'),
+      ).catch((e) => {
+        console.error('Coldbrew: onStandardInReadAsync failed:', e);
+        stdinFailed = true;   // the read that follows raises OSError (EIO)
+      });
+    },
+  };
+  const ops = (sink, name) => ({
+    open() {}, close() {},
+    fsync() { if (sink) guarded(name, () => sink.flush()); },
+    read(stream, buffer, offset, length) {
+      if (sink) return 0;
+      if (stdinFailed) {
+        stdinFailed = false;
+        throw new FS.ErrnoError(29);
+      }
+      if (inst.stdinPending.length === 0) guarded('onStandardInRead', () => refillStdin(length));
+      const pending = inst.stdinPending;
+      const n = Math.min(length, pending.length);
+      buffer.set(pending.subarray(0, n), offset);
+      inst.stdinPending = pending.subarray(n);
+      return n;
+    },
+    write(stream, buffer, offset, length) {
+      if (!sink) throw new FS.ErrnoError(8);
+      const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length).slice();
+      guarded(name, () => sink.write(bytes));
+      return length;
+    },
+  });
+  const devs = [['stdin', null, null], ['stdout', stdoutSink, 'onStandardOut'], ['stderr', stderrSink, 'onStandardErr']];
+  for (let i = 0; i < 3; i++) {
+    const [name, sink, callback] = devs[i];
+    const dev = FS.makedev(64, i);
+    FS.registerDevice(dev, ops(sink, callback));
+    const path = `/dev/coldbrew-${name}`;
+    FS.mkdev(path, i === 0 ? 0o444 : 0o222, dev);
+    FS.close(FS.streams[i]);
+    const s = FS.open(path, i === 0 ? 'r' : 'w');
+    if (s.fd !== i) throw new Error(`Coldbrew.load(): could not set up ${name}`);
+  }
+}
+
+/* The last lines without a newline, once Python has finished: a callback
+ * that throws here is reported, not turned into a failure of the run. */
+export function cbFlushSinks(inst) {
+  flushReporting(inst.stdoutSink, 'onStandardOut');
+  flushReporting(inst.stderrSink, 'onStandardErr');
+}
+
+function flushReporting(sink, name) {
+  if (sink === null || sink.pending.length === 0) return;
+  try {
+    sink.flush();
+  } catch (e) {
+    console.error(`Coldbrew: ${name} threw:`, e);
+  }
+}

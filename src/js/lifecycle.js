@@ -1,0 +1,189 @@
+/* load() and unload() of one instance: the loader's sequence.
+ *
+ * load: check the options, download the wasm and the standard library side by
+ * side (progress reported for both), instantiate Emscripten's factory with the
+ * JSPI-wrapped imports, make the one interface object between the C core's
+ * JavaScript and this API (Module.coldbrew), the bridge, the folders and the
+ * standard streams, start Python (cb_rt_init), and restore persisted files.
+ * unload: end this load's life; a run still on the stack unwinds with
+ * COLDBREW_UNLOADED as soon as control returns to it.
+ */
+import { CB_SITE_PACKAGES_PATH, CB_STDLIB_PATH } from 'coldbrew-protocol';
+import { cbDecodeText, cbTextLength, cbWriteText } from './text.js';
+import { cbCreateBridge } from './bridge.js';
+import { cbGuardFileSystem } from './vfs.js';
+import { cbCheckOptions } from './options.js';
+import { cbAssetLocation, cbFetchBytes, cbInstantiateWasm, cbCRecursionBudget } from './loader.js';
+import { cbMakeStdio } from './stdio.js';
+import { CB_JSPI, cbWrapImports, cbAioQueue } from './jspi.js';
+import { cbHost } from './http.js';
+import { cbRequireLoaded, cbUnloadedError, cbWarn } from './instance.js';
+import { cbBegin, cbCrash, cbEnd, cbNotifyIdle, cbPythonError, cbWarnSyncSleep } from './calls.js';
+import { cbLoadFiles, cbPersistedRoots } from './persistence.js';
+
+/* The folders Python finds, and the examples (CB_EXAMPLES, from build/assemble_js.py). */
+function makeFolders(FS) {
+  for (const d of ['/files', '/home', '/tmp', '/lib', '/lib/python3.13', CB_SITE_PACKAGES_PATH,
+    '/coldbrew', '/coldbrew/examples']) {
+    try { FS.mkdir(d); } catch (e) { /* already there */ }
+  }
+  try { FS.rmdir('/home/web_user'); } catch (e) { /* not there */ }
+  for (const [name, text] of Object.entries(CB_EXAMPLES)) {
+    FS.writeFile(`/coldbrew/examples/${name}`, text);
+  }
+  FS.chdir('/files');
+}
+
+/* The one interface between the C core's JavaScript (EM_JS in src/core) and
+ * this API: every field C reads or writes is listed here. */
+function interfaceObject(inst) {
+  return {
+    bridge: null,          // bridge.js: jsOp, jsOpAsync, handleValue, holdLastError, takeResult, ...
+    aio: null,             // settled Promises for asyncio (cbAioQueue): poll, wait, take, watch
+    stdin: null,           // async stdin (stdio.js): wantsAsync(), readAsync(size)
+    yieldRate: { get: () => inst.yieldRate, set: (v) => { inst.yieldRate = v; } },   // Coldbrew.set/get_async_yield_rate
+    asyncEntered: () => {},   // an async run has started on the wasm stack (runs.js)
+    warnSyncSleep: () => cbWarnSyncSleep(inst),   // Python slept in a synchronous run
+    crashed: false,        // the runtime is lost: bridge operations rethrow
+    pythonError: null,     // the one error record of the last failed entry point: {info, serial, hasJs, js}
+    jsError: undefined,    // the JS value just thrown into C (read by cb_error.c, cb_module.c)
+    jsFailed: null,        // (error) => CB_R_ERROR: keeps a JS throw for Python (bridge.failed)
+    envOut: null,          // getenv's answer while cb_rt_getenv runs
+    sleepCell: null,       // an Int32Array for Atomics.wait (cb_libc.c makes it)
+  };
+}
+
+export function cbLoad(inst, options) {
+  let opts;
+  try {
+    opts = cbCheckOptions(options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (inst.state === 'loaded' || inst.state === 'loading') {
+    if (Object.keys(opts).length) {
+      cbWarn(inst, `load(): Coldbrew is already ${inst.state}, so these options were not applied: ${Object.keys(opts).join(', ')}; ` +
+        'call Coldbrew.unload() first to load with other options');
+    }
+    return inst.state === 'loaded' ? Promise.resolve() : inst.loading;
+  }
+  if (inst.orphans > 0) {
+    return Promise.reject(new Error('Coldbrew.load(): the run that unload() interrupted has not ended yet; ' +
+      'call load() after the callback that called unload() has returned'));
+  }
+  inst.loadOptions = opts;
+  inst.hideWarnings = !!opts.hideWarnings;
+  inst.state = 'loading';
+  const myGeneration = ++inst.generation;
+  inst.loading = start(inst, opts, myGeneration).catch((e) => {
+    if (myGeneration === inst.generation) {
+      inst.state = 'unloaded';
+      inst.Module = null;
+    }
+    throw e;
+  });
+  return inst.loading;
+}
+
+async function start(inst, opts, myGeneration) {
+  // The wasm and the stdlib download side by side; onProgress hears of both.
+  const total = CB_ASSET_SIZES['coldbrew.wasm'] + CB_ASSET_SIZES['coldbrew-stdlib.zip'];
+  let loaded = 0;
+  const progress = (n) => {
+    loaded += n;
+    if (opts.onProgress && myGeneration === inst.generation) opts.onProgress({ loaded: Math.min(loaded, total), total });
+  };
+  const stdlibPromise = cbFetchBytes('load', cbAssetLocation('coldbrew-stdlib.zip'), progress);
+  let wasmFailed;
+  const wasmFailure = new Promise((resolve, reject) => { wasmFailed = reject; });
+  const startupErrors = [];
+  const modPromise = createColdbrewModule({
+    locateFile: (name) => cbAssetLocation(name),
+    instantiateWasm(imports, receive) {
+      cbWrapImports(imports, { asyncRun: () => inst.asyncRun, bridge: () => inst.bridge, aio: () => inst.aio,
+        stdin: () => inst.Module.coldbrew.stdin });
+      cbInstantiateWasm(imports, progress).then((r) => {
+        inst.rawExports = r.instance.exports;
+        receive(r.instance, r.module);
+      }, wasmFailed);
+      return {};
+    },
+    // Emscripten's own messages: kept while starting (shown if start-up
+    // fails), then passed to the console like warnings.
+    print: (t) => (inst.state === 'loading' ? startupErrors.push(t) : cbWarn(inst, t)),
+    printErr: (t) => (inst.state === 'loading' ? startupErrors.push(t) : cbWarn(inst, t)),
+    // Emscripten would set process.exitCode when Python's C code exits
+    // (os._exit, exit(), a fatal signal): here the exit unwinds to the call
+    // into Python instead, and the host process is never touched.
+    quit: (status, toThrow) => { throw toThrow; },
+    // The text rule for Emscripten's UTF-8 functions (src/js/emscripten-strings.js).
+    cbText: { decode: cbDecodeText, length: cbTextLength, write: cbWriteText },
+    preRun: [(m) => {
+      // `_` (Emscripten's name for the host's script path) is undefined:
+      // Emscripten leaves undefined entries out of the environment.
+      Object.assign(m.ENV, { HOME: '/home', PWD: '/files', USER: 'coldbrew', LOGNAME: 'coldbrew',
+        LANG: 'C.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin', _: undefined });
+      cbGuardFileSystem(m.FS);
+    }],
+  });
+  const [Module, stdlib] = await Promise.all([Promise.race([modPromise, wasmFailure]), stdlibPromise]);
+  if (myGeneration !== inst.generation) throw new Error('Coldbrew.load(): unload() was called while loading');
+  inst.Module = Module;
+  Module.coldbrew = interfaceObject(inst);
+  const bridge = inst.bridge = cbCreateBridge(Module, {
+    casing: opts.transformVariableCasing !== false,
+    requireLoaded: (fn) => cbRequireLoaded(inst, fn),
+    begin: (fn) => cbBegin(inst, fn),
+    end: () => cbEnd(inst),
+    crash: (fn, e) => cbCrash(inst, fn, e),
+    unloadedError: cbUnloadedError,
+    pythonError: () => cbPythonError(inst),
+    depth: () => inst.depth,
+  });
+  Module.coldbrew.bridge = bridge;
+  Module.coldbrew.jsFailed = bridge.failed;
+  inst.aio = Module.coldbrew.aio = cbAioQueue();
+  makeFolders(Module.FS);
+  Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
+  cbMakeStdio(inst);
+  if (Module._cb_rt_init() !== 0) {
+    const info = Module.coldbrew.pythonError && Module.coldbrew.pythonError.info;
+    throw new Error(`Coldbrew.load(): Python failed to start: ${info ? info.traceback : startupErrors.join('\n')}`);
+  }
+  Module._cb_rt_set_c_recursion_limit(cbCRecursionBudget());
+  Module._cb_py_set_casing(opts.transformVariableCasing !== false ? 1 : 0);
+  inst.yieldRate = opts.asyncYieldRate === undefined ? null : opts.asyncYieldRate;
+  inst.state = 'loaded';
+  bridge.callNamed("__import__('_coldbrew').set_host",
+    [cbHost(() => CB_JSPI && inst.asyncRun !== null && inst.depth === 1, inst.aio)]);
+  if (cbPersistedRoots(inst).length) await cbLoadFiles(inst);
+  if (opts.onProgress) opts.onProgress({ loaded: total, total });
+}
+
+export function cbUnload(inst) {
+  if (inst.Module && (inst.depth > 0 || inst.asyncRun)) {
+    // Called from JS that Python called (a callback, a bridge call): the run
+    // on the stack ends with an error as soon as control returns to it; pure
+    // Python work is stopped by the periodic hook (cb_async_abandon).
+    inst.orphans += inst.depth - (inst.asyncRun ? 1 : 0);
+    try { inst.Module._cb_async_abandon(); } catch (e) { /* the instance is gone anyway */ }
+  }
+  inst.life.alive = false;
+  const err = cbUnloadedError('runAsync');
+  for (const reject of inst.life.pauses) reject(err);
+  inst.life = { alive: true, pauses: new Set() };
+  inst.generation++;
+  inst.asyncRun = null;
+  inst.paused = false;
+  inst.rawExports = null;
+  if (inst.bridge) inst.bridge.kill();
+  inst.bridge = null;
+  inst.depth = 0;
+  inst.Module = null;
+  inst.state = 'unloaded';
+  inst.loading = null;
+  inst.lastException = null;
+  cbNotifyIdle(inst);   // queued async-variable steps fail with "not loaded" instead of waiting
+  inst.stdoutSink = inst.stderrSink = null;
+  inst.stdinPending = new Uint8Array(0);
+}
