@@ -7,14 +7,14 @@
  * result record, or 0 after handing the Python exception to JS
  * (cb_err_report), so the JS side stays a thin dispatcher.
  *
- * Name lookup follows transformVariableCasing: an exact attribute first, then
- * the snake_case form of a camelCase name (mostCommon -> most_common). An
+ * Name lookup follows transformVariableCasing (the rule: cb_names.c): an
+ * exact attribute first, then the snake_case form of a camelCase name
+ * (mostCommon -> most_common). An
  * attribute wins over an item; a missing name is `undefined` in JS, not an
  * error, as a JS property would be.
  */
 #include "coldbrew.h"
 
-static int cb_py_casing_on = 1;
 static int cb_py_depth;   /* JS -> Python calls now running */
 
 /* borrowed: __main__.__dict__, where getVariable looks names up and run() runs */
@@ -34,93 +34,6 @@ int
 cb_py_nesting(void)
 {
     return cb_py_depth;
-}
-
-int
-cb_py_casing(void)
-{
-    return cb_py_casing_on;
-}
-
-CB_EXPORT void
-cb_py_set_casing(int on)
-{
-    cb_py_casing_on = on;
-}
-
-/* mostCommon -> most_common, toISOString -> to_iso_string. NULL (no error)
- * when the name has no capital letter after its first character. */
-PyObject *
-cb_py_snake_name(PyObject *name)
-{
-    Py_ssize_t n;
-    const char *s = PyUnicode_AsUTF8AndSize(name, &n);
-    if (s == NULL) {
-        PyErr_Clear();
-        return NULL;
-    }
-    int upper_inside = 0;
-    for (Py_ssize_t i = 1; i < n; i++) {
-        if (s[i] >= 'A' && s[i] <= 'Z') {
-            upper_inside = 1;
-        }
-    }
-    if (!upper_inside || s[0] == '_') {
-        return NULL;
-    }
-    char *out = PyMem_Malloc((size_t)n * 2 + 1);
-    if (out == NULL) {
-        return NULL;
-    }
-    size_t k = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        char c = s[i];
-        int up = c >= 'A' && c <= 'Z';
-        if (up && i > 0) {
-            char prev = s[i - 1];
-            int prev_low = (prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9');
-            int prev_up = prev >= 'A' && prev <= 'Z';
-            int next_low = i + 1 < n && s[i + 1] >= 'a' && s[i + 1] <= 'z';
-            if (prev_low || (prev_up && next_low)) {
-                out[k++] = '_';
-            }
-        }
-        out[k++] = up ? (char)(c - 'A' + 'a') : c;
-    }
-    PyObject *r = PyUnicode_FromStringAndSize(out, (Py_ssize_t)k);
-    PyMem_Free(out);
-    if (r == NULL) {
-        PyErr_Clear();
-    }
-    return r;
-}
-
-/* most_common -> mostCommon; names starting with '_' are left alone. */
-static PyObject *
-cb_py_camel_name(PyObject *name)
-{
-    Py_ssize_t n;
-    const char *s = PyUnicode_AsUTF8AndSize(name, &n);
-    if (s == NULL || n == 0 || s[0] == '_' || memchr(s, '_', (size_t)n) == NULL) {
-        PyErr_Clear();
-        return Py_NewRef(name);
-    }
-    char *out = PyMem_Malloc((size_t)n + 1);
-    if (out == NULL) {
-        return PyErr_NoMemory();
-    }
-    size_t k = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (s[i] == '_' && i + 1 < n && s[i + 1] != '_') {
-            char c = s[++i];
-            out[k++] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
-        } else {
-            out[k++] = s[i];
-        }
-    }
-    PyObject *r = PyUnicode_FromStringAndSize(out, (Py_ssize_t)k);
-    PyMem_Free(out);
-    return r;
 }
 
 /* The result record of an export; consumes `result`. */
@@ -170,12 +83,12 @@ cb_py_attr(PyObject *o, PyObject *name, PyObject **out, PyObject **used_name)
         if (used_name) *used_name = Py_NewRef(name);
         return r;
     }
-    if (!cb_py_casing_on) {
+    if (!cb_names_casing()) {
         return 0;
     }
-    PyObject *snake = cb_py_snake_name(name);
+    PyObject *snake = cb_names_snake(name);
     if (snake == NULL) {
-        return 0;
+        return PyErr_Occurred() ? -1 : 0;
     }
     r = PyObject_GetOptionalAttr(o, snake, out);
     if (r == 1 && used_name) {
@@ -250,7 +163,7 @@ cb_py_target_name(PyObject *o, PyObject *key)
         return Py_NewRef(key);
     }
     PyErr_Clear();
-    PyObject *snake = cb_py_casing_on ? cb_py_snake_name(key) : NULL;
+    PyObject *snake = cb_names_casing() ? cb_names_snake(key) : NULL;
     if (snake != NULL && PyObject_HasAttrWithError(o, snake) == 1) {
         return snake;
     }
@@ -456,17 +369,19 @@ CB_EXPORT char *
 cb_py_dir(PyObject *o)
 {
     PyObject *names = PyObject_Dir(o);
-    if (names == NULL || !cb_py_casing_on) {
+    if (names == NULL || !cb_names_casing()) {
         return cb_py_done(names);
     }
     Py_ssize_t n = PyList_GET_SIZE(names);
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *camel = cb_py_camel_name(PyList_GET_ITEM(names, i));
-        if (camel == NULL) {
+        PyObject *camel = cb_names_camel(PyList_GET_ITEM(names, i));
+        if (camel == NULL && PyErr_Occurred()) {
             Py_DECREF(names);
             return cb_py_done(NULL);
         }
-        PyList_SetItem(names, i, camel);
+        if (camel != NULL) {
+            PyList_SetItem(names, i, camel);
+        }
     }
     return cb_py_done(names);
 }

@@ -54,6 +54,11 @@ void cb_async_enter(void);                   /* an async run has started on the 
 void cb_async_sleep(double ms);              /* time.sleep: a timer (async run) or Atomics.wait */
 void cb_async_stdin_wait(size_t count);      /* before reading fd 0: await onStandardInReadAsync if due */
 
+/* cb_names.c: the casing rule of transformVariableCasing */
+int cb_names_casing(void);                   /* is transformVariableCasing on? */
+PyObject *cb_names_snake(PyObject *name);    /* mostCommon -> most_common; NULL if unchanged (no error) */
+PyObject *cb_names_camel(PyObject *name);    /* most_common -> mostCommon; NULL if unchanged (no error) */
+
 /* cb_error.c */
 int cb_err_init(PyObject *module);          /* adds JavaScriptError to the module */
 void cb_err_report(void);                   /* hands the current exception to JS, clears it */
@@ -68,8 +73,6 @@ void cb_err_set_hooks(PyObject *(*wrap_js_error)(void), int32_t (*js_handle)(PyO
 int cb_jsv_init(PyObject *module);           /* adds JavaScriptVariable and its functions; plugs itself in below */
 
 /* cb_pyobj.c */
-PyObject *cb_py_snake_name(PyObject *name);  /* mostCommon -> most_common, or NULL if unchanged */
-int cb_py_casing(void);                      /* is transformVariableCasing on? */
 int cb_py_nesting(void);                     /* JS -> Python calls now running */
 PyObject *cb_py_main_dict(void);             /* borrowed: __main__.__dict__ */
 char *cb_py_call_named(const char *buf, int nargs, int has_kw);   /* entry points (async runs too) */

@@ -34,6 +34,8 @@ export function cbCreateBridge(Module, runtime) {
     liveStates: new Set(),       // states of Proxies not yet destroyed (destroyAllVariables)
     releaseQueue: [],            // Python objects of collected Proxies, released when Python is idle
     pendingResult: null,         // a result record too big for C's buffer (takeResult)
+    camelNames: new Map(),       // js-ops.js: names converted by cb_names.c, remembered
+    snakeNames: new Map(),
     enc: new CbEncoder(),
     reader: null,
     registry: null,

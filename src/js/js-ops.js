@@ -25,27 +25,40 @@ const classCache = new WeakMap();
 const hashIds = new WeakMap();
 let nextHashId = 1;
 
-/* snake_case <-> camelCase, as transformVariableCasing does it. */
-function cbToCamel(name) {
-  if (name.charCodeAt(0) === 95 || name.indexOf('_') < 0) return name;
-  return name.replace(/_([^_])/g, (m, c) => c.toUpperCase());
+/* A JS property name in the other casing (transformVariableCasing): the
+ * rule is src/core/cb_names.c's, called through its export; answers are
+ * remembered per bridge (a program uses few names). */
+function convertName(b, snake, name) {
+  const cache = snake ? b.snakeNames : b.camelNames;
+  let r = cache.get(name);
+  if (r !== undefined) return r;
+  const Module = b.Module;
+  const n = Module.lengthBytesUTF8(name);
+  const p = Module._malloc(3 * n + 1);
+  try {
+    Module.stringToUTF8(name, p, n + 1);
+    const len = Module._cb_names_convert(snake ? 1 : 0, p, n, p + n + 1);
+    r = len < 0 ? name : Module.UTF8ToString(p + n + 1, len);
+  } finally {
+    Module._free(p);
+  }
+  if (cache.size >= 4096) cache.clear();
+  cache.set(name, r);
+  return r;
 }
-function cbToSnake(name) {
-  if (name.charCodeAt(0) === 95 || !/[A-Z]/.test(name.slice(1))) return name;
-  return name.replace(/([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])/g, (m, a, b, c, d) => (a ? `${a}_${b}` : `${c}_${d}`))
-    .toLowerCase();
-}
+const toCamel = (b, name) => convertName(b, false, name);
+const toSnake = (b, name) => convertName(b, true, name);
 
 /* The JS property a Python attribute name means, or null. */
 function resolveName(b, obj, name) {
   const o = Object(obj);
   if (name in o) return name;
   if (!b.casing) return null;
-  const camel = cbToCamel(name);
+  const camel = toCamel(b, name);
   if (camel !== name && camel in o) return camel;
   if (name.indexOf('_') < 0) return null;
   for (let p = o; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    for (const k of Object.getOwnPropertyNames(p)) if (cbToSnake(k) === name) return k;
+    for (const k of Object.getOwnPropertyNames(p)) if (toSnake(b, k) === name) return k;
   }
   return null;
 }
@@ -117,7 +130,7 @@ function jsOpBody(b, op, h, th) {
     }
     case CB_OP_SET: {
       const name = reader.read(), value = reader.read();
-      const key = resolveName(b, obj, name) ?? (b.casing ? cbToCamel(name) : name);
+      const key = resolveName(b, obj, name) ?? (b.casing ? toCamel(b, name) : name);
       obj[key] = value;
       return { value: true };
     }
@@ -177,7 +190,7 @@ function jsOpBody(b, op, h, th) {
     case CB_OP_DIR: {
       const names = new Set();
       for (let p = Object(obj); p !== null && p !== Object.prototype && p !== Function.prototype; p = Object.getPrototypeOf(p)) {
-        for (const k of Object.getOwnPropertyNames(p)) if (k !== 'constructor') names.add(b.casing ? cbToSnake(k) : k);
+        for (const k of Object.getOwnPropertyNames(p)) if (k !== 'constructor') names.add(b.casing ? toSnake(b, k) : k);
       }
       return { value: [...names].sort() };
     }

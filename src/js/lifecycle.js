@@ -151,7 +151,7 @@ async function start(inst, opts, myGeneration) {
     throw new Error(`Coldbrew.load(): Python failed to start: ${info ? info.traceback : startupErrors.join('\n')}`);
   }
   Module._cb_rt_set_c_recursion_limit(cbCRecursionBudget());
-  Module._cb_py_set_casing(opts.transformVariableCasing !== false ? 1 : 0);
+  Module._cb_names_set_casing(opts.transformVariableCasing !== false ? 1 : 0);
   inst.yieldRate = opts.asyncYieldRate === undefined ? null : opts.asyncYieldRate;
   inst.state = 'loaded';
   bridge.callNamed("__import__('_coldbrew').set_host",

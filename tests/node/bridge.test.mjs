@@ -435,6 +435,17 @@ describe('casing', () => {
     assert.equal(py(cb, 'o = Coldbrew.get_variable("cbCase")\nprint(o.inner_html, o.get_element_by_id(), o.some_value, o.someValue)\ndel o'), 'x el 3 3');
     delete globalThis.cbCase;
   });
+  bt('one casing rule both ways: acronyms and digits map the same from JS to Python as from Python to JS', () => {
+    cb.run('class T_Names:\n    inner_html = 1\n    to_iso_string = 2\n    get_v2_value = 3\n    _private_name = 4\nt_names = T_Names()');
+    const t = cb.getVariable('t_names');
+    assert.deepEqual([t.innerHTML, t.toISOString, t.getV2Value, t._privateName], [1, 2, 3, undefined]);
+    globalThis.cbNames = { innerHTML: 1, toISOString: 2, getV2Value: 3, f() {} };
+    assert.equal(py(cb, 'o = Coldbrew.get_variable("cbNames")\nprint(o.inner_html, o.to_iso_string, o.get_v2_value, sorted(n for n in dir(o) if "_" in n and n[0] != "_"))\ndel o'),
+      "1 2 3 ['get_v2_value', 'inner_html', 'to_iso_string']");
+    t.__destroy__();
+    cb.run('del t_names, T_Names');
+    delete globalThis.cbNames;
+  });
   test('transformVariableCasing: false turns the transform off', async () => {
     const plain = await loadedInstance({ hideWarnings: true, transformVariableCasing: false });
     plain.run('import collections\nc = collections.deque("aab")');
