@@ -143,25 +143,19 @@ cb_err_raise_from_js(void)
     PyObject *message = cb_err_js_field(1);
     PyObject *stack = cb_err_js_field(2);
     PyObject *data = NULL, *exc = NULL;
-    if (name == NULL || message == NULL || stack == NULL) {
-        goto done;
-    }
-    data = Py_BuildValue("{sOsOsO}", "name", name, "message", message, "stack", stack);
-    if (data == NULL) {
-        goto done;
-    }
+    CB_FAIL_IF_NULL(name);
+    CB_FAIL_IF_NULL(message);
+    CB_FAIL_IF_NULL(stack);
+    CB_FAIL_IF_NULL(data = Py_BuildValue("{sOsOsO}", "name", name, "message", message, "stack", stack));
     PyObject *text = PyUnicode_FromFormat("%U: %U", name, message);
     exc = text ? PyObject_CallOneArg(cb_err_JavaScriptError, text) : NULL;
     Py_XDECREF(text);
-    if (exc == NULL || PyObject_SetAttrString(exc, "error_data", data) < 0) {
-        goto done;
-    }
+    CB_FAIL_IF_NULL(exc);
+    CB_FAIL_IF_NEG(PyObject_SetAttrString(exc, "error_data", data));
     PyObject *original = cb_err_hooks.wrap_js_error != NULL ? cb_err_hooks.wrap_js_error() : Py_NewRef(Py_None);
-    if (original == NULL || PyObject_SetAttrString(exc, "js_error", original) < 0) {
-        Py_XDECREF(original);
-        goto done;
-    }
-    Py_DECREF(original);
+    int set = original ? PyObject_SetAttrString(exc, "js_error", original) : -1;
+    Py_XDECREF(original);
+    CB_FAIL_IF_NEG(set);
     Py_SETREF(cb_err_last_js, Py_NewRef(data));
     PyErr_SetRaisedException(Py_NewRef(exc));
 done:

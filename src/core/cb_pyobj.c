@@ -264,16 +264,10 @@ cb_py_call_records(PyObject *o, const char *buf, int nargs, int has_kw)
         }
     }
     for (; got < nargs; got++) {
-        args[got] = cb_val_get(&r);
-        if (args[got] == NULL) {
-            goto done;
-        }
+        CB_FAIL_IF_NULL(args[got] = cb_val_get(&r));
     }
     if (nkw) {
-        kwnames = PyTuple_New(nkw);
-        if (kwnames == NULL) {
-            goto done;
-        }
+        CB_FAIL_IF_NULL(kwnames = PyTuple_New(nkw));
         Py_ssize_t pos = 0, i = 0;
         PyObject *k, *v;
         while (PyDict_Next(kw, &pos, &k, &v)) {

@@ -73,23 +73,21 @@ cb_rt_line_buffer(const char *name)
     return r;
 }
 
-/* Starts the interpreter. The loader has already written the standard library
- * zip and set the initial environment (HOME, PWD, ...) before calling this. */
-CB_EXPORT int
-cb_rt_init(void)
+/* Pre-initialises and initialises CPython: isolated, UTF-8 mode, the
+ * standard library zip and site-packages as the only search paths. */
+static PyStatus
+cb_rt_start_interpreter(void)
 {
-    PyStatus status;
     PyPreConfig preconfig;
     PyPreConfig_InitIsolatedConfig(&preconfig);
     preconfig.utf8_mode = 1;
-    status = Py_PreInitialize(&preconfig);
+    PyStatus status = Py_PreInitialize(&preconfig);
     if (PyStatus_Exception(status)) {
-        goto fail_status;
+        return status;
     }
     if (PyImport_AppendInittab("Coldbrew", cb_mod_init) < 0) {
-        return -2;
+        return PyStatus_Error("cannot add the Coldbrew module to the built-in modules");
     }
-
     PyConfig config;
     PyConfig_InitIsolatedConfig(&config);
     config.write_bytecode = 0;
@@ -114,45 +112,46 @@ cb_rt_init(void)
         status = Py_InitializeFromConfig(&config);
     }
     PyConfig_Clear(&config);
+    return status;
+}
+
+/* Starts the interpreter. The loader has already written the standard library
+ * zip and set the initial environment (HOME, PWD, ...) before calling this.
+ * 0, or -1 after reporting the error (before Python could raise one:
+ * CPython's own message on stderr, which the loader shows). */
+CB_EXPORT int
+cb_rt_init(void)
+{
+    PyStatus status = cb_rt_start_interpreter();
     if (PyStatus_Exception(status)) {
-        goto fail_status;
+        fprintf(stderr, "coldbrew: Python failed to start: %s%s%s\n",
+                status.func ? status.func : "", status.func ? ": " : "", status.err_msg ? status.err_msg : "");
+        return -1;
     }
 
     /* The lower layers reach cb_pyobj.c only through what is plugged in here
      * (cb_jsvar.c plugs itself in when the Coldbrew module is made). */
     cb_err_set_hooks(NULL, NULL, cb_py_nesting);
 
+    int rc = -1;
+    PyObject *r = NULL, *environ = NULL;
     /* Output reaches JS line by line, as a terminal would show it. */
-    PyObject *r = cb_rt_line_buffer("stdout");
-    if (r == NULL || cb_mod_install_builtin() < 0) {
-        Py_XDECREF(r);
+    CB_FAIL_IF_NULL(r = cb_rt_line_buffer("stdout"));
+    CB_FAIL_IF_NEG(cb_mod_install_builtin());
+    /* What resetenv() and reset() go back to. */
+    CB_FAIL_IF_NULL(environ = cb_rt_os_environ());
+    CB_FAIL_IF_NULL(cb_rt_initial_env = PyDict_New());
+    CB_FAIL_IF_NEG(PyDict_Update(cb_rt_initial_env, environ));
+    CB_FAIL_IF_NULL(cb_rt_initial_builtins = PyDict_Copy(PyEval_GetBuiltins()));
+    CB_FAIL_IF_NULL(cb_rt_initial_modules = PyDict_Copy(PyImport_GetModuleDict()));
+    rc = 0;
+done:
+    Py_XDECREF(r);
+    Py_XDECREF(environ);
+    if (rc < 0) {
         cb_err_report();
-        return -1;
     }
-    Py_DECREF(r);
-    PyObject *environ = cb_rt_os_environ();
-    cb_rt_initial_env = environ ? PyDict_New() : NULL;
-    if (cb_rt_initial_env == NULL || PyDict_Update(cb_rt_initial_env, environ) < 0) {
-        Py_XDECREF(environ);
-        cb_err_report();
-        return -1;
-    }
-    Py_DECREF(environ);
-    PyObject *builtins = PyEval_GetBuiltins();   /* borrowed */
-    PyObject *modules = PyImport_GetModuleDict();  /* borrowed */
-    cb_rt_initial_builtins = builtins ? PyDict_Copy(builtins) : NULL;
-    cb_rt_initial_modules = modules ? PyDict_Copy(modules) : NULL;
-    if (cb_rt_initial_builtins == NULL || cb_rt_initial_modules == NULL) {
-        cb_err_report();
-        return -1;
-    }
-    return 0;
-
-fail_status:
-    /* Start-up failed before Python could raise: print CPython's own message. */
-    fprintf(stderr, "coldbrew: Python failed to start: %s%s%s\n",
-            status.func ? status.func : "", status.func ? ": " : "", status.err_msg ? status.err_msg : "");
-    return -1;
+    return rc;
 }
 
 /* Lowers the C recursion budget of the main thread (see the CPython patch). */
@@ -234,9 +233,8 @@ cb_rt_run_file(const char *path, const char *cwd, const char **args, int nargs)
     PyObject *sys_path = PySys_GetObject("path");   /* borrowed */
     int path_inserted = 0;
 
-    if (globals == NULL || sys_path == NULL) {
-        goto done;
-    }
+    CB_FAIL_IF_NULL(globals);
+    CB_FAIL_IF_NULL(sys_path);
     if (cwd != NULL && cwd[0]) {
         if (getcwd(oldcwd, sizeof oldcwd) == NULL || chdir(cwd) < 0) {
             PyErr_SetFromErrnoWithFilename(PyExc_OSError, cwd);
@@ -244,23 +242,17 @@ cb_rt_run_file(const char *path, const char *cwd, const char **args, int nargs)
         }
         changed_dir = 1;
     }
-    argv = PyList_New(0);
-    filename = PyUnicode_DecodeFSDefault(path);
-    if (argv == NULL || filename == NULL || PyList_Append(argv, filename) < 0) {
-        goto done;
-    }
+    CB_FAIL_IF_NULL(argv = PyList_New(0));
+    CB_FAIL_IF_NULL(filename = PyUnicode_DecodeFSDefault(path));
+    CB_FAIL_IF_NEG(PyList_Append(argv, filename));
     for (int i = 0; i < nargs; i++) {
         PyObject *a = PyUnicode_DecodeFSDefault(args[i]);
-        if (a == NULL || PyList_Append(argv, a) < 0) {
-            Py_XDECREF(a);
-            goto done;
-        }
-        Py_DECREF(a);
+        int appended = a ? PyList_Append(argv, a) : -1;
+        Py_XDECREF(a);
+        CB_FAIL_IF_NEG(appended);
     }
-    source = cb_rt_read_file(path);
-    if (source == NULL || PySys_SetObject("argv", argv) < 0) {
-        goto done;
-    }
+    CB_FAIL_IF_NULL(source = cb_rt_read_file(path));
+    CB_FAIL_IF_NEG(PySys_SetObject("argv", argv));
     /* The script's own folder goes first on sys.path, as `python script.py` does. */
     char absdir[4096];
     const char *slash = strrchr(path, '/');
@@ -273,13 +265,10 @@ cb_rt_run_file(const char *path, const char *cwd, const char **args, int nargs)
     } else {
         dir = PyUnicode_DecodeFSDefaultAndSize(path, slash == path ? 1 : (Py_ssize_t)(slash - path));
     }
-    if (dir == NULL || PyList_Insert(sys_path, 0, dir) < 0) {
-        goto done;
-    }
+    CB_FAIL_IF_NULL(dir);
+    CB_FAIL_IF_NEG(PyList_Insert(sys_path, 0, dir));
     path_inserted = 1;
-    if (PyDict_SetItemString(globals, "__file__", filename) < 0) {
-        goto done;
-    }
+    CB_FAIL_IF_NEG(PyDict_SetItemString(globals, "__file__", filename));
     r = cb_rt_exec_bytes(source, filename, globals);
 done:
     if (path_inserted) {

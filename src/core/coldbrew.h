@@ -20,16 +20,25 @@
  *   0  cb_protocol.h                 numbers shared with JS (no code)
  *   1  cb_value.c  cb_val_           the binary value records both languages read and write
  *      cb_async.c  cb_async_         the periodic hook, async runs' state, sleeping, asyncio's wait
+ *      cb_names.c  cb_names_         the casing rule (transformVariableCasing), for C and JS
  *   2  cb_error.c  cb_err_           exceptions across the boundary
  *      cb_libc.c   (libc names)      system, socket, read, clock_nanosleep
  *   3  cb_jsvar.c  cb_jsv_           JS values used from Python (the JavaScriptVariable type)
  *      cb_pyobj.c  cb_py_            Python objects used from JS (the exports behind JS's Proxy traps)
  *   4  cb_module.c cb_mod_           the built-in `Coldbrew` module Python code sees
  *   5  cb_runtime.c cb_rt_           interpreter start-up and the entry points exported to JS
- * Functions follow CPython's convention: NULL or -1 with a Python exception set.
- * Entry points exported to JS (EMSCRIPTEN_KEEPALIVE) never leave an exception
- * set: they report it to JS through cb_err_report() and return -1 (or NULL).
+ *
+ * The error convention, CPython's: a function fails by returning NULL or -1
+ * with a Python exception set. Entry points exported to JS (CB_EXPORT) never
+ * leave an exception set: they report it to JS through cb_err_report() and
+ * return -1 (a status) or NULL (a result record). A function that owns
+ * references has one cleanup label, `done:`, reached on success and failure
+ * alike, and fails with the two macros below (or `goto done` after setting an
+ * exception itself). tests/layers/check_conventions.py enforces the label,
+ * the gotos and the return values.
  */
+#define CB_FAIL_IF_NULL(x) do { if ((x) == NULL) goto done; } while (0)
+#define CB_FAIL_IF_NEG(x)  do { if ((x) < 0) goto done; } while (0)
 
 /* cb_value.c (record tags and flags: cb_protocol.h) */
 typedef struct { const char *p; } cb_reader;
