@@ -68,6 +68,11 @@ EM_JS(void, cb_js_report_python_error, (const char *type, const char *message, i
         traceback: text(traceback, traceback_len),
     };
     if (is_exit) info.exitCode = exit_code;
+    // The original Coldbrew's names for the same facts, kept for code written against it.
+    info.exctype = info.type;
+    info.value = info.message;
+    info.tb_lineno = info.line;
+    if (js_handle >= 0) info.error_data = Module.coldbrew.bridge.jsErrorData(Module.coldbrew.bridge.handleValue(js_handle));
     Module.coldbrew.pythonError = {
         info,
         serial,
@@ -84,18 +89,11 @@ EM_JS(int, cb_js_last_error_serial, (void), {
     return serial;
 });
 
-/* Fields of the JS error just caught, as malloc'd UTF-8 (caller frees). */
+/* Fields of the JS error just caught, as malloc'd UTF-8 (caller frees):
+ * 0 name, 1 message, 2 stack, 3 type (its constructor's name). */
 EM_JS(char *, cb_js_last_error_field, (int which), {
-    const e = Module.coldbrew.jsError;
-    let v;
-    if (e !== null && typeof e === 'object') {
-        v = which === 0 ? (e.name ?? (e.constructor && e.constructor.name) ?? 'Error')
-          : which === 1 ? (e.message ?? String(e))
-          : (e.stack ?? "");
-    } else {
-        v = which === 0 ? typeof e : which === 1 ? String(e) : "";
-    }
-    return stringToNewUTF8(String(v));
+    const d = Module.coldbrew.bridge.jsErrorData(Module.coldbrew.jsError);
+    return stringToNewUTF8(String([d.name, d.message, d.stack, d.type][which]));
 });
 
 int
@@ -142,26 +140,36 @@ cb_err_raise_from_js(void)
     PyObject *name = cb_err_js_field(0);
     PyObject *message = cb_err_js_field(1);
     PyObject *stack = cb_err_js_field(2);
-    PyObject *data = NULL, *exc = NULL;
+    PyObject *type = cb_err_js_field(3);
+    PyObject *data = NULL, *exc = NULL, *original = NULL, *own = NULL;
     CB_FAIL_IF_NULL(name);
     CB_FAIL_IF_NULL(message);
     CB_FAIL_IF_NULL(stack);
-    CB_FAIL_IF_NULL(data = Py_BuildValue("{sOsOsO}", "name", name, "message", message, "stack", stack));
+    CB_FAIL_IF_NULL(type);
+    /* The thrown value itself (a JavaScriptVariable, or a copy of plain data). */
+    CB_FAIL_IF_NULL(original = cb_err_hooks.wrap_js_error != NULL ? cb_err_hooks.wrap_js_error() : Py_NewRef(Py_None));
+    /* The JS error's own errorData property, as the original Coldbrew passed it on. */
+    if (original == Py_None || PyObject_GetOptionalAttrString(original, "errorData", &own) <= 0) {
+        PyErr_Clear();
+        own = Py_NewRef(Py_None);
+    }
+    CB_FAIL_IF_NULL(data = Py_BuildValue("{sOsOsOsOsO}", "type", type, "name", name, "message", message,
+                                         "stack", stack, "data", own));
     PyObject *text = PyUnicode_FromFormat("%U: %U", name, message);
     exc = text ? PyObject_CallOneArg(cb_err_JavaScriptError, text) : NULL;
     Py_XDECREF(text);
     CB_FAIL_IF_NULL(exc);
     CB_FAIL_IF_NEG(PyObject_SetAttrString(exc, "error_data", data));
-    PyObject *original = cb_err_hooks.wrap_js_error != NULL ? cb_err_hooks.wrap_js_error() : Py_NewRef(Py_None);
-    int set = original ? PyObject_SetAttrString(exc, "js_error", original) : -1;
-    Py_XDECREF(original);
-    CB_FAIL_IF_NEG(set);
+    CB_FAIL_IF_NEG(PyObject_SetAttrString(exc, "js_error", original));
     Py_SETREF(cb_err_last_js, Py_NewRef(data));
     PyErr_SetRaisedException(Py_NewRef(exc));
 done:
     Py_XDECREF(name);
     Py_XDECREF(message);
     Py_XDECREF(stack);
+    Py_XDECREF(type);
+    Py_XDECREF(original);
+    Py_XDECREF(own);
     Py_XDECREF(data);
     Py_XDECREF(exc);
     return -1;

@@ -162,6 +162,10 @@ cb_jsv_op(int op, int32_t handle, int32_t this_handle, int *status)
         cb_err_raise_from_js();
         return NULL;
     }
+    if (n == CB_R_SYNC_PROMISE) {
+        PyErr_SetString(PyExc_RuntimeError, CB_SYNC_PROMISE_MESSAGE);
+        return NULL;
+    }
     if (n < 0) {
         return NULL;
     }

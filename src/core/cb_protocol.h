@@ -33,7 +33,7 @@
 
 /* cb_js_op's results besides a record length. JS: CB_R_NAME */
 #define CB_PROTOCOL_RESULTS(X) \
-    X(ERROR, -1) X(UNSUPPORTED, -2) X(MISSING, -3)
+    X(ERROR, -1) X(UNSUPPORTED, -2) X(MISSING, -3) X(SYNC_PROMISE, -4)
 
 /* Operand of OP_BINOP; the comparisons follow CPython's Py_LT..Py_GE order. JS: CB_BINOP_NAME */
 #define CB_PROTOCOL_BINOPS(X) \
@@ -56,6 +56,8 @@
 /* Paths in the virtual file system both sides use: every `#define CB_NAME "string"`
  * of this file becomes `const CB_NAME = "string";` in JS. */
 #define CB_STDLIB_PATH "/lib/python313.zip"
+/* A JS Promise reached in a synchronous run (CB_R_SYNC_PROMISE): JS prints it, Python raises RuntimeError with it. */
+#define CB_SYNC_PROMISE_MESSAGE "Python tried to access a JavaScript Promise outside asynchronous mode: a synchronous run cannot wait for it; run the Python code with runAsync(), runFileAsync() or runFunctionAsync() to have Python wait for Promises"
 #define CB_SITE_PACKAGES_PATH "/lib/python3.13/site-packages"
 
 #define CB_X_ENUM(prefix, name, value) prefix##name = (value),

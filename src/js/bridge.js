@@ -19,7 +19,7 @@ import {
   CB_PY_STATE, PythonKeywords, cbAsyncCall, cbCallWith, cbDestroy, cbEncoderFor, cbLive, cbProxyRegistry,
   cbPutArgs, cbPutPython, cbWrapPython,
 } from './py-proxy.js';
-import { cbFailed, cbJsOp, cbJsOpAsync } from './js-ops.js';
+import { cbFailed, cbJsErrorData, cbJsOp, cbJsOpAsync } from './js-ops.js';
 
 export { PythonKeywords };
 
@@ -72,6 +72,7 @@ export function cbCreateBridge(Module, runtime) {
       return h;
     },
     isPythonVariable: (v) => b.pyStates.has(v),
+    jsErrorData: cbJsErrorData,
 
     // For the API: Python's view of a value (getVariable / runFunction).
     lookup(name) {

@@ -23,15 +23,21 @@ export function cbBegin(inst, fn) {
     throw new Error(`Coldbrew.${fn}(): cannot call into Python from ${inst.inCallback}, while Python waits for it; ` +
       'defer the call (queueMicrotask, setTimeout) so that it runs after the callback returns');
   }
-  if (inst.paused) {
-    throw new Error(`Coldbrew.${fn}(): Python is busy with an asynchronous run on this instance; ` +
-      'wait for its Promise before calling Python again');
-  }
+  if (inst.paused) throw cbConcurrencyError(fn);
   // A call nested in an async run (JS called from that Python calling
   // Python again) runs synchronously: no suspending imports under it.
   if (inst.asyncRun && inst.depth === 1 && CB_JSPI) inst.Module._cb_async_set(0, 0);
   if (inst.depth === 0) inst.sleepWarned = false;
   inst.depth++;
+}
+
+/* A call while an asynchronous run is in flight on the instance (the
+ * original Coldbrew's message and flag, coldbrewConcurrencyError). */
+export function cbConcurrencyError(fn) {
+  const err = new Error(`Coldbrew.${fn}(): the Python interpreter is already running on this instance and cannot run ` +
+    'concurrently; wait for the run in progress (its Promise) to finish before calling Python again');
+  err.coldbrewConcurrencyError = true;
+  return err;
 }
 
 export function cbEnd(inst) {

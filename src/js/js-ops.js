@@ -14,7 +14,7 @@ import {
   CB_OP_CONTAINS, CB_OP_DEL, CB_OP_DELITEM, CB_OP_DIR, CB_OP_GET, CB_OP_GETITEM,
   CB_OP_GLOBAL, CB_OP_HASH, CB_OP_ITER, CB_OP_LEN, CB_OP_LIVE, CB_OP_NEXT,
   CB_OP_REPR, CB_OP_RESOLVE, CB_OP_SET, CB_OP_SETITEM, CB_OP_SET_ERROR, CB_OP_STR,
-  CB_OP_TYPE, CB_OP_UNARY, CB_R_ERROR, CB_R_MISSING, CB_R_UNSUPPORTED, CB_T,
+  CB_OP_TYPE, CB_OP_UNARY, CB_R_ERROR, CB_R_MISSING, CB_R_SYNC_PROMISE, CB_R_UNSUPPORTED, CB_SYNC_PROMISE_MESSAGE, CB_T,
   CB_UNOP_INVERT, CB_UNOP_NEG, CB_UNOP_POS,
 } from 'coldbrew-protocol';
 import { CbEncoder, cbPut } from './records.js';
@@ -284,6 +284,19 @@ function writeResult(b, r, out, cap) {
   return len;
 }
 
+/* What Python's JavaScriptError.error_data (and a PythonError's
+ * errorData.error_data) says of a thrown JS value: type (its constructor's
+ * name), name, message, stack, and data (the error's own errorData property,
+ * as the original Coldbrew passed it on). */
+export function cbJsErrorData(e) {
+  if (e !== null && typeof e === 'object') {
+    const type = (e.constructor && e.constructor.name) || 'Object';
+    return { type, name: String(e.name ?? type), message: String(e.message ?? String(e)), stack: String(e.stack ?? ''),
+      data: e.errorData === undefined ? null : e.errorData };
+  }
+  return { type: typeof e, name: typeof e, message: String(e), stack: '', data: null };
+}
+
 /* The one place a JS throw under a call from C becomes an error for
  * Python: kept as Module.coldbrew.jsError, and C raises JavaScriptError
  * from it (cb_err_raise_from_js). Used by jsOp, jsOpAsync and, through
@@ -310,8 +323,8 @@ export function cbJsOp(b, op, h, th, args, out, cap) {
     const r = jsOpBody(b, op, h, th);
     if (awaits(b, op, r)) {
       r.value.catch(() => {});   // not awaited here: no unhandled rejection
-      throw new TypeError('this JavaScript call returned a Promise, which cannot be resolved in a synchronous run; ' +
-        'run the Python code with runAsync / runFunctionAsync to have Python wait for it');
+      console.error(`Coldbrew: ${CB_SYNC_PROMISE_MESSAGE}`);
+      return CB_R_SYNC_PROMISE;   // Python raises RuntimeError with the same text
     }
     return writeResult(b, r, out, cap);
   } catch (err) {

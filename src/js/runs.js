@@ -14,7 +14,7 @@ import { CB_ENTRY_CALL, CB_ENTRY_CALL_NAMED, CB_ENTRY_CONSTRUCT, CB_ENTRY_GET, C
 import { CB_JSPI, CB_YIELD_MS, CB_CHECK_TICKS } from './jspi.js';
 import { CB_LOAD_OPTIONS, cbCheckString } from './options.js';
 import { cbRequireLoaded, cbUnloadedError } from './instance.js';
-import { cbBegin, cbCheck, cbCrash, cbCStrings, cbEnd, cbEnter, cbPythonError } from './calls.js';
+import { cbBegin, cbCheck, cbConcurrencyError, cbCrash, cbCStrings, cbEnd, cbEnter, cbPythonError } from './calls.js';
 import { cbSetRunEnv } from './environment.js';
 
 const CB_ENTRY_OF = {
@@ -127,10 +127,7 @@ function asyncRunRecord(inst) {
 /* Calls an entry point as an async run; finish(rc) turns its result into a value. */
 export async function cbAsyncCall(inst, fn, exportName, prepare, finish) {
   cbRequireLoaded(inst, fn);
-  if (inst.asyncRun || inst.depth > 0) {
-    throw new Error(`Coldbrew.${fn}(): Python is already running on this instance; ` +
-      'wait for the other run to finish (one run at a time per instance)');
-  }
+  if (inst.asyncRun || inst.depth > 0) throw cbConcurrencyError(fn);
   const Module = inst.Module;
   const [args, cleanup] = prepare();
   const run = asyncRunRecord(inst);

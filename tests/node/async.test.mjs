@@ -169,9 +169,9 @@ table = {"rows": [[1, 2], [3, 4]]}
   test('one run at a time: a second run while one is in progress is a clear error', async () => {
     const first = cb.runAsync(LOOP);
     if (JSPI) {
-      assert.throws(() => cb.run('1'), /busy with an asynchronous run/);
-      assert.throws(() => cb.getVariable('total'), /busy with an asynchronous run/);
-      await assert.rejects(cb.runAsync('1'), /already running/);
+      assert.throws(() => cb.run('1'), (e) => /is already running/.test(e.message) && e.coldbrewConcurrencyError === true);
+      assert.throws(() => cb.getVariable('total'), /cannot run concurrently/);
+      await assert.rejects(cb.runAsync('1'), (e) => /already running/.test(e.message) && e.coldbrewConcurrencyError === true);
     }
     assert.equal(await first, 0);
     assert.equal(cb.run('z = 3'), 0);
@@ -199,19 +199,33 @@ except Coldbrew.JavaScriptError as e:
       assert.ok(r.ticks >= 10, `timer ticks while Python waited: ${r.ticks}`);
     } else {   // no JSPI: the run is synchronous, so the Promise cannot be waited for
       // (an uncaught JavaScriptError reaches JS as the original error)
-      await assert.rejects(cb.runAsync(source), (e) => e instanceof TypeError && /cannot be resolved in a synchronous run/.test(e.message));
+      await assert.rejects(cb.runAsync(source), (e) => e instanceof cb.PythonError && e.errorData.type === 'RuntimeError' &&
+        /outside asynchronous mode/.test(e.message));
     }
     delete globalThis.cbLater;
     delete globalThis.cbFails;
     delete globalThis.cbReady;
   });
 
-  test('in a synchronous run, a Promise to resolve is a clear error', () => {
+  test('in a synchronous run, a Promise to resolve is a RuntimeError in Python, said on the console too', () => {
     globalThis.cbLater = () => new Promise((resolve) => setTimeout(resolve, 10));
-    assert.throws(() => cb.run('Coldbrew.run_function("cbLater")'), (e) =>
-      e instanceof TypeError && /cannot be resolved in a synchronous run/.test(e.message));
-    assert.equal(cb.getExceptionInfo().type, 'JavaScriptError');
-    assert.equal(cb.run('x = 1'), 0);
+    const said = [];
+    const saved = console.error;
+    console.error = (...a) => said.push(a.join(' '));
+    try {
+      assert.throws(() => cb.run('Coldbrew.run_function("cbLater")'), (e) =>
+        e instanceof cb.PythonError && e.errorData.type === 'RuntimeError' &&
+        /Python tried to access a JavaScript Promise outside asynchronous mode/.test(e.errorData.message) &&
+        /runAsync\(\)/.test(e.errorData.message));
+      cb.run('try:\n    Coldbrew.run_function("cbLater")\nexcept RuntimeError as e:\n    caught = str(e)');
+      assert.match(cb.getVariable('caught'), /outside asynchronous mode/);
+    } finally {
+      console.error = saved;
+    }
+    assert.equal(said.length, 2);
+    assert.match(said[0], /outside asynchronous mode/);
+    assert.equal(cb.getExceptionInfo().type, 'RuntimeError');
+    assert.equal(cb.run('x = 1\ndel caught'), 0);
     delete globalThis.cbLater;
   });
 

@@ -81,7 +81,7 @@ finally:
       await cb.runAsync(source);
       assert.deepEqual(cb.out, ['plain']);
     } else {
-      await assert.rejects(cb.runAsync(source), /cannot be resolved in a synchronous run/);
+      await assert.rejects(cb.runAsync(source), /outside asynchronous mode/);
     }
   });
 
