@@ -23,6 +23,7 @@ ap.add_argument("--out-dir", required=True)
 ap.add_argument("--wasm", help="coldbrew.wasm (default: next to --core)")
 ap.add_argument("--stdlib", required=True, help="coldbrew-stdlib.zip")
 ap.add_argument("--esbuild", required=True, help="the esbuild binary (build/ensure-esbuild.sh)")
+ap.add_argument("--python-include", required=True, help="CPython's Include folder (patchlevel.h: PY_VERSION)")
 a = ap.parse_args()
 
 js = pathlib.Path(a.api_dir)
@@ -66,7 +67,11 @@ subprocess.run([a.esbuild, str(js / "api.js"), "--bundle", "--format=iife", "--g
                 f"--alias:coldbrew-protocol={gen / 'protocol.js'}",
                 *[f"--external:{m}" for m in ("fs", "path", "os", "url", "worker_threads")],
                 f"--outfile={bundle}"], check=True)
+version = json.loads((js.parent.parent / "dist" / "package.json").read_text())["version"]
+pyversion = re.search(r'#define PY_VERSION\s+"([^"]+)"', (pathlib.Path(a.python_include) / "patchlevel.h").read_text()).group(1)
 body = ("const CB_EXAMPLES = " + json.dumps(examples, indent=0) + ";\n"
+        + f"const CB_VERSION = {json.dumps(version)};   // dist/package.json\n"
+        + f"const CB_PYVERSION = {json.dumps(pyversion)};   // CPython's PY_VERSION\n"
         + "const CB_ASSET_SIZES = " + json.dumps(sizes) + ";   // bytes, for load() progress\n"
         + bundle.read_text())
 (out / "coldbrew.js").write_text(

@@ -199,7 +199,7 @@ build_runtime() {
         LINK_OPT="$LINK_OPT" LINK_LIBS="$(cat "$PYB/link-libs.txt")"
     cb_run runtime "$log" python3.13 "$SRC/build/assemble_js.py" --core "$RT/coldbrew-core.js" \
         --api-dir "$SRC/src/js" --examples-dir "$SRC/src/examples" --out-dir "$RT" \
-        --esbuild "$(bash "$SRC/build/ensure-esbuild.sh")" \
+        --esbuild "$(bash "$SRC/build/ensure-esbuild.sh")" --python-include "$PYB/src/Include" \
         --stdlib "$STDLIB/coldbrew-stdlib.zip"
     cb_run runtime "$log" node "$SRC/build/precompress.mjs" "$RT/coldbrew.wasm" "$RT/coldbrew.js" "$RT/coldbrew.mjs"
     cp "$STDLIB/coldbrew-stdlib.zip" "$STDLIB/coldbrew-stdlib.zip.br" "$RT/"

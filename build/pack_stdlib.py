@@ -5,7 +5,7 @@ Writes
                        so the magic number matches), the build's sysconfig
                        data, and a `tzdata` package made from Debian's zoneinfo
                        (zoneinfo finds it through importlib.resources, which
-                       works inside a zip). Mounted at /lib/python313.zip.
+                       works inside a zip). Mounted at /usr/local/lib/python313.zip.
   cpython-tests.zip    Lib/test as source plus its data files, for the
                        conformance run of CPython's own regression suite.
 
@@ -23,7 +23,7 @@ import zipfile
 
 EXCLUDED_TOP = {"test", "idlelib", "tkinter", "turtledemo", "ensurepip", "__pycache__",
                 "site-packages", "__phello__", "turtle.py"}
-ZIP_ROOT = "/lib/python313.zip"
+ZIP_ROOT = "/usr/local/lib/python313.zip"   # CB_STDLIB_PATH of src/core/cb_protocol.h
 
 
 def pyc_bytes(source: bytes, display_name: str) -> bytes:

@@ -140,7 +140,11 @@ cb_mod_init(void)
     if (m == NULL) {
         return NULL;
     }
-    if (cb_err_init(m) < 0 || cb_jsv_init(m) < 0 || cb_async_init(m) < 0 || PyModule_AddStringConstant(m, "version", COLDBREW_VERSION) < 0) {
+    if (cb_err_init(m) < 0 || cb_jsv_init(m) < 0 || cb_async_init(m) < 0 ||
+        PyModule_AddStringConstant(m, "version", COLDBREW_VERSION) < 0 ||
+        PyModule_AddStringConstant(m, "pyversion", PY_VERSION) < 0 ||
+        PyModule_AddStringConstant(m, "module_name", "Coldbrew") < 0 ||
+        PyModule_AddStringConstant(m, "module_name_lower", "coldbrew") < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -55,10 +55,11 @@
 
 /* Paths in the virtual file system both sides use: every `#define CB_NAME "string"`
  * of this file becomes `const CB_NAME = "string";` in JS. */
-#define CB_STDLIB_PATH "/lib/python313.zip"
+#define CB_PYTHON_HOME "/usr/local"
+#define CB_STDLIB_PATH "/usr/local/lib/python313.zip"
 /* A JS Promise reached in a synchronous run (CB_R_SYNC_PROMISE): JS prints it, Python raises RuntimeError with it. */
 #define CB_SYNC_PROMISE_MESSAGE "Python tried to access a JavaScript Promise outside asynchronous mode: a synchronous run cannot wait for it; run the Python code with runAsync(), runFileAsync() or runFunctionAsync() to have Python wait for Promises"
-#define CB_SITE_PACKAGES_PATH "/lib/python3.13/site-packages"
+#define CB_SITE_PACKAGES_PATH "/usr/local/lib/python3.13/site-packages"
 
 #define CB_X_ENUM(prefix, name, value) prefix##name = (value),
 #define CB_X_TAG(name, value) CB_X_ENUM(CB_T_, name, value)

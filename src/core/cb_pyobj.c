@@ -121,6 +121,31 @@ cb_py_item(PyObject *o, PyObject *key, PyObject **out)
     return -1;
 }
 
+/* An item for a JS property read that found no attribute: a sequence by
+ * index; anything else only when the key is `in` it (so a Counter's or a
+ * defaultdict's missing name stays undefined, and is not inserted); never
+ * for a class (Counter['x'] would be a generic alias). 1 found, 0 missing, -1 error. */
+static int
+cb_py_item_if_present(PyObject *o, PyObject *key, PyObject **out)
+{
+    if (PyType_Check(o) || !cb_py_has_item_protocol(o)) {
+        return 0;
+    }
+    if (PySequence_Check(o)) {
+        return cb_py_item(o, key, out);
+    }
+    PySequenceMethods *s = Py_TYPE(o)->tp_as_sequence;
+    if (s == NULL || s->sq_contains == NULL) {
+        return 0;
+    }
+    int has = s->sq_contains(o, key);
+    if (has < 0 && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        PyErr_Clear();   /* an unhashable key: not there */
+        has = 0;
+    }
+    return has <= 0 ? has : cb_py_item(o, key, out);
+}
+
 CB_EXPORT char *
 cb_py_get(PyObject *o, const char *buf)
 {
@@ -137,11 +162,11 @@ cb_py_get(PyObject *o, const char *buf)
             r = v ? 1 : -1;
         }
     }
-    if (r == 0 && cb_py_has_item_protocol(o)) {
-        r = cb_py_item(o, key, &v);
+    if (r == 0) {
+        r = cb_py_item_if_present(o, key, &v);
         if (r == 0 && PyLong_CheckExact(key) && !PySequence_Check(o)) {
             PyObject *skey = PyObject_Str(key);   /* JS property keys are strings: try "0" too */
-            r = skey ? cb_py_item(o, skey, &v) : -1;
+            r = skey ? cb_py_item_if_present(o, skey, &v) : -1;
             Py_XDECREF(skey);
         }
     }

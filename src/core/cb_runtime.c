@@ -13,6 +13,8 @@
  */
 #include "coldbrew.h"
 
+#include <emscripten/version.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -115,6 +117,31 @@ cb_rt_start_interpreter(void)
     return status;
 }
 
+/* sys.version names Emscripten and Coldbrew in its compiler part, as the
+ * original Coldbrew's did: "[Clang 19.1.7 (Emscripten 3.1.69 / Coldbrew 0.1.0)]". */
+static int
+cb_rt_brand_version(void)
+{
+    PyObject *v = PySys_GetObject("version");   /* borrowed */
+    if (v == NULL || !PyUnicode_Check(v)) {
+        return 0;
+    }
+    Py_ssize_t close = PyUnicode_FindChar(v, ']', 0, PyUnicode_GET_LENGTH(v), -1);
+    if (close < 0) {
+        return close == -1 ? 0 : -1;
+    }
+    PyObject *head = PyUnicode_Substring(v, 0, close);
+    PyObject *tail = head ? PyUnicode_Substring(v, close, PyUnicode_GET_LENGTH(v)) : NULL;
+    PyObject *branded = tail ? PyUnicode_FromFormat("%U (Emscripten %d.%d.%d / Coldbrew %s)%U", head,
+                                                   __EMSCRIPTEN_major__, __EMSCRIPTEN_minor__, __EMSCRIPTEN_tiny__,
+                                                   COLDBREW_VERSION, tail) : NULL;
+    int r = branded ? PySys_SetObject("version", branded) : -1;
+    Py_XDECREF(head);
+    Py_XDECREF(tail);
+    Py_XDECREF(branded);
+    return r;
+}
+
 /* Starts the interpreter. The loader has already written the standard library
  * zip and set the initial environment (HOME, PWD, ...) before calling this.
  * 0, or -1 after reporting the error (before Python could raise one:
@@ -138,6 +165,7 @@ cb_rt_init(void)
     /* Output reaches JS line by line, as a terminal would show it. */
     CB_FAIL_IF_NULL(r = cb_rt_line_buffer("stdout"));
     CB_FAIL_IF_NEG(cb_mod_install_builtin());
+    CB_FAIL_IF_NEG(cb_rt_brand_version());
     /* What resetenv() and reset() go back to. */
     CB_FAIL_IF_NULL(environ = cb_rt_os_environ());
     CB_FAIL_IF_NULL(cb_rt_initial_env = PyDict_New());

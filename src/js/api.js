@@ -10,7 +10,7 @@
  * storage, vfs, text.
  *
  * Expects from the prelude: cbScriptBase (URL or directory of this file, or null);
- * from build/assemble_js.py: CB_EXAMPLES, CB_ASSET_SIZES.
+ * from build/assemble_js.py: CB_EXAMPLES, CB_ASSET_SIZES, CB_VERSION, CB_PYVERSION.
  */
 import { PythonKeywords, PythonVariable } from './bridge.js';
 import { PythonError, cbCheckString } from './options.js';
@@ -38,6 +38,8 @@ function createColdbrew() {
   api.PythonError = PythonError;
   api.PythonKeywords = PythonKeywords;
   api.PythonVariable = PythonVariable;
+  api.version = CB_VERSION;       // Coldbrew's (dist/package.json)
+  api.pyversion = CB_PYVERSION;   // CPython's, e.g. 3.13.5
   api.onStandardOut = (line) => console.log(line);
   api.onStandardErr = (line) => console.warn(line);
   api.onStandardInRead = null;

@@ -8,7 +8,7 @@
  * unload: end this load's life; a run still on the stack unwinds with
  * COLDBREW_UNLOADED as soon as control returns to it.
  */
-import { CB_SITE_PACKAGES_PATH, CB_STDLIB_PATH } from 'coldbrew-protocol';
+import { CB_PYTHON_HOME, CB_SITE_PACKAGES_PATH, CB_STDLIB_PATH } from 'coldbrew-protocol';
 import { cbDecodeText, cbTextLength, cbWriteText } from './text.js';
 import { cbCreateBridge } from './bridge.js';
 import { cbGuardFileSystem } from './vfs.js';
@@ -23,8 +23,8 @@ import { cbLoadFiles, cbPersistedRoots } from './persistence.js';
 
 /* The folders Python finds, and the examples (CB_EXAMPLES, from build/assemble_js.py). */
 function makeFolders(FS) {
-  for (const d of ['/files', '/home', '/tmp', '/lib', '/lib/python3.13', CB_SITE_PACKAGES_PATH,
-    '/coldbrew', '/coldbrew/examples']) {
+  for (const d of ['/files', '/home', '/tmp', '/usr', '/usr/local', '/usr/local/lib', '/usr/local/lib/python3.13',
+    CB_SITE_PACKAGES_PATH, '/coldbrew', '/coldbrew/examples']) {
     try { FS.mkdir(d); } catch (e) { /* already there */ }
   }
   try { FS.rmdir('/home/web_user'); } catch (e) { /* not there */ }
@@ -122,7 +122,11 @@ async function start(inst, opts, myGeneration) {
       // `_` (Emscripten's name for the host's script path) is undefined:
       // Emscripten leaves undefined entries out of the environment.
       Object.assign(m.ENV, { HOME: '/home', PWD: '/files', USER: 'coldbrew', LOGNAME: 'coldbrew',
-        LANG: 'C.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin', _: undefined });
+        LANG: 'C.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin', _: undefined,
+        // The original Coldbrew's variables, for code that reads them.
+        PYTHONHOME: CB_PYTHON_HOME, FILES: '/files', COLDBREW: 'true', PYVERSION: CB_PYVERSION,
+        COLDBREW_VERSION: CB_VERSION, COLDBREW_MODULE_NAME: 'Coldbrew', COLDBREW_MODULE_NAME_LOWER: 'coldbrew',
+        COLDBREW_WARNINGS: opts.hideWarnings ? '0' : '1' });
       cbGuardFileSystem(m.FS);
     }],
   });

@@ -35,7 +35,9 @@ export const CB_LOAD_OPTIONS = {
   worker: (v) => (typeof v !== 'boolean' ? 'must be a boolean'
     : v ? 'is not available in this build yet (Python runs on the calling thread)' : null),
   transformVariableCasing: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
-  threadWorkers: (v) => (Number.isInteger(v) && v >= 0 ? null : 'must be a whole number >= 0'),
+  threadWorkers: (v) => (!Number.isInteger(v) ? 'must be a whole number greater than 0'
+    : v <= 0 ? 'must be greater than 0'
+      : 'cannot be used: threading is disabled in this build (Python threads cannot start; see the README)'),
 };
 
 export function cbCheckOptions(options) {

@@ -279,6 +279,7 @@ const handler = {
       case 'toString': return () => pyStr(st, false);
       case 'toJSON': return () => callResult(st.bridge, 'toJSON', st.bridge.Module._cb_py_to_json, cbLive(st).ptr, 0);
       case 'then': return undefined;   // a Python variable is not a thenable
+      case '__proto__': return Reflect.getPrototypeOf(target);   // JS's own question, not Python's
       default: return pyGet(st, key);
     }
   },

@@ -30,7 +30,7 @@ describe('loading', () => {
     await assert.rejects(cb.load({ onProgress: 5 }), /option 'onProgress' must be a function/);
     await assert.rejects(cb.load({ fsOptions: { storage: '' } }), /storage must be a non-empty string/);
     // A rejected load leaves the instance loadable.
-    await cb.load({ hideWarnings: true, asyncYieldRate: Infinity, transformVariableCasing: false, threadWorkers: 1 });
+    await cb.load({ hideWarnings: true, asyncYieldRate: Infinity, transformVariableCasing: false });
     assert.equal(cb.run('x = 1'), 0);
   });
 

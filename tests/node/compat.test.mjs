@@ -111,3 +111,67 @@ del t_data
     delete globalThis.cbSoon;
   });
 });
+
+describe('bridge variables', () => {
+  test('a missing name on a Counter or defaultdict is undefined, not an item (and inserts nothing)', async () => {
+    const plain = await loadedInstance({ hideWarnings: true, transformVariableCasing: false });
+    for (const inst of [cb, plain]) {
+      inst.run('import collections\nt_c = collections.Counter("aab")\nt_d = collections.defaultdict(int, {"k": 3})');
+      const c = inst.getVariable('t_c'), d = inst.getVariable('t_d');
+      assert.equal(c.a, 2);
+      assert.equal(c.mostCommon === undefined, inst === plain);   // with casing: most_common, a method
+      assert.equal(c.nothing, undefined);
+      assert.notEqual(c.__proto__, 0);   // eslint-disable-line no-proto
+      assert.equal(d.k, 3);
+      assert.equal(d.missing, undefined);
+      assert.equal(inst.getVariable('t_d').__len__(), 1);   // the read above inserted nothing
+      assert.equal(inst.getVariable('collections').Counter.a, undefined);   // a class: no item lookup
+      c.__destroy__();
+      d.__destroy__();
+      inst.run('del t_c, t_d');
+    }
+    cb.run('import collections\nt_q = collections.deque([5, 6])');
+    assert.equal(cb.getVariable('t_q')[1], 6);   // sequences still index
+    assert.equal(cb.getVariable('t_q')[2], undefined);
+    cb.run('del t_q');
+    plain.unload();
+  });
+});
+
+describe('loading', () => {
+  test("the original's environment variables, version names and folders", async () => {
+    const env = cb.getenv();
+    assert.deepEqual({ PYTHONHOME: env.PYTHONHOME, LOGNAME: env.LOGNAME, USER: env.USER, HOME: env.HOME, FILES: env.FILES,
+      COLDBREW: env.COLDBREW, PYVERSION: env.PYVERSION, COLDBREW_VERSION: env.COLDBREW_VERSION,
+      COLDBREW_MODULE_NAME: env.COLDBREW_MODULE_NAME, COLDBREW_MODULE_NAME_LOWER: env.COLDBREW_MODULE_NAME_LOWER,
+      COLDBREW_WARNINGS: env.COLDBREW_WARNINGS }, {
+      PYTHONHOME: '/usr/local', LOGNAME: 'coldbrew', USER: 'coldbrew', HOME: '/home', FILES: '/files', COLDBREW: 'true',
+      PYVERSION: cb.pyversion, COLDBREW_VERSION: cb.version, COLDBREW_MODULE_NAME: 'Coldbrew',
+      COLDBREW_MODULE_NAME_LOWER: 'coldbrew', COLDBREW_WARNINGS: '0' });
+    assert.match(cb.pyversion, /^3\.13\.\d+$/);
+    assert.match(cb.version, /^\d+\.\d+\.\d+/);
+    assert.equal(py(cb, 'print(Coldbrew.version, Coldbrew.pyversion, Coldbrew.module_name, Coldbrew.module_name_lower)'),
+      `${cb.version} ${cb.pyversion} Coldbrew coldbrew`);
+    const loud = (await import('./helpers.mjs')).Coldbrew.createNewInstance();
+    await withConsole('warn', () => loud.load());
+    assert.equal(loud.getenv().COLDBREW_WARNINGS, '1');
+    loud.unload();
+    // sys.version names Emscripten and Coldbrew in its compiler part.
+    assert.match(py(cb, 'import sys, platform\nprint(sys.version)\nprint(platform.python_compiler())'),
+      new RegExp(`\\[Clang [^\\]]*\\(Emscripten 3\\.1\\.\\d+ / Coldbrew ${cb.version.replace(/\./g, '\\.')}\\)\\]\\nClang .*Coldbrew`));
+    // The standard library under /usr/local/lib, as the original's; the root's folders.
+    const lib = cb.listFiles('/usr/local/lib').map((f) => f.name);
+    assert.deepEqual(lib, ['python3.13', 'python313.zip']);
+    assert.deepEqual(cb.listFiles('/').map((f) => f.name), ['coldbrew', 'dev', 'files', 'home', 'proc', 'tmp', 'usr']);
+    assert.equal(py(cb, 'import json, sys\nprint(json.__file__.startswith("/usr/local/lib/python313.zip/"), sys.path[-1])'),
+      'True /usr/local/lib/python3.13/site-packages');
+  });
+
+  test('threadWorkers: threading is disabled in this build; 0 or less must be greater than 0', async () => {
+    const other = (await import('./helpers.mjs')).Coldbrew.createNewInstance();
+    await assert.rejects(other.load({ threadWorkers: 2 }), /threading is disabled in this build/);
+    await assert.rejects(other.load({ threadWorkers: 0 }), /threadWorkers.*must be greater than 0/);
+    await assert.rejects(other.load({ threadWorkers: -1 }), /must be greater than 0/);
+    await assert.rejects(other.load({ threadWorkers: 1.5 }), /must be a whole number/);
+  });
+});
