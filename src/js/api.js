@@ -16,8 +16,8 @@ import { PythonKeywords, PythonVariable } from './bridge.js';
 import { PythonError, cbCheckString } from './options.js';
 import { cbNewInstance, cbRequireLoaded } from './instance.js';
 import { cbLoad, cbUnload } from './lifecycle.js';
-import { cbRun, cbRunFile, cbRunAsync, cbRunFileAsync, cbRunFunctionAsync, cbSetAsyncYieldRate } from './runs.js';
-import { cbGetVariableAsync } from './async-variables.js';
+import { cbRun, cbRunFile, cbRunAsync, cbRunFileAsync, cbSetAsyncYieldRate } from './runs.js';
+import { cbGetVariableAsync, cbRunFunctionAsync } from './async-variables.js';
 import { cbChdir, cbGetcwd, cbGetenv, cbReset, cbResetenv, cbSetenv, cbUnsetenv } from './environment.js';
 import { cbAddFile, cbAddFilesFromZip, cbCreateFolder, cbDeletePath, cbDownloadPathToZip, cbListFiles, cbPathExists,
   cbReadBinaryFile, cbReadFile } from './files.js';
@@ -59,7 +59,7 @@ function createColdbrew() {
     runFile(path, options = {}) { return cbRunFile(inst, path, options); },
     async runAsync(source) { return cbRunAsync(inst, source); },
     async runFileAsync(path, options = {}) { return cbRunFileAsync(inst, path, options); },
-    async runFunctionAsync(name, ...args) { return cbRunFunctionAsync(inst, name, args); },
+    runFunctionAsync(name, ...args) { return cbRunFunctionAsync(inst, name, args); },
     getVariableAsync(name) { return cbGetVariableAsync(inst, name); },
     setAsyncYieldRate(rate) { return cbSetAsyncYieldRate(inst, rate); },
     getAsyncYieldRate() { return inst.yieldRate; },

@@ -13,6 +13,7 @@ import { cbCheckString } from './options.js';
 import { cbRequireLoaded } from './instance.js';
 import { cbIdle, cbWhenIdle } from './calls.js';
 import { cbAsyncCall } from './runs.js';
+import { CB_ASYNC_PROMISE, PythonKeywords } from './py-proxy.js';
 
 /* step() once the instance is free, after the steps queued before it. */
 function queued(inst, step) {
@@ -49,6 +50,7 @@ function asyncVariable(inst, promise, parent) {
       if (prop === 'then') return (ok, fail) => promise.then(ok, fail);
       if (prop === 'catch') return (fail) => promise.catch(fail);
       if (prop === 'finally') return (f) => promise.finally(f);
+      if (prop === CB_ASYNC_PROMISE || prop === '__raw_promise__') return promise;
       if (typeof prop === 'symbol') return undefined;
       return asyncVariable(inst, promise.then((v) => queued(inst, () => asyncGet(inst, v, prop))), promise);
     },
@@ -66,6 +68,25 @@ function asyncVariable(inst, promise, parent) {
       throw new TypeError('Coldbrew: an async Python variable cannot be assigned to; await it first');
     },
   });
+}
+
+/* runFunctionAsync: the call's Promise arguments (keyword values too) are
+ * awaited first; the result is an async variable like getVariableAsync's. */
+export function cbRunFunctionAsync(inst, name, args) {
+  const call = Promise.resolve().then(async () => {
+    cbCheckString('runFunctionAsync', 'name', name);
+    cbRequireLoaded(inst, 'runFunctionAsync');
+    const settled = await Promise.all(args.map(async (a) => {
+      if (!(a instanceof PythonKeywords)) return a;
+      const entries = await Promise.all(Object.entries(a.keywords).map(async ([k, v]) => [k, await v]));
+      return new PythonKeywords(Object.fromEntries(entries));
+    }));
+    return queued(inst, () => {
+      const prepared = inst.bridge.prepareCallNamed(name, settled);
+      return cbAsyncCall(inst, 'runFunctionAsync', 'cb_py_call_named', () => prepared.prepare(), (r) => prepared.finish(r));
+    });
+  });
+  return asyncVariable(inst, call, undefined);
 }
 
 export function cbGetVariableAsync(inst, name) {

@@ -16,7 +16,7 @@
 import { CbEncoder, CbReader, cbPutKey } from './records.js';
 import { CbHandleTable } from './handles.js';
 import {
-  CB_PY_STATE, PythonKeywords, cbAsyncCall, cbCallWith, cbDestroy, cbEncoderFor, cbLive, cbProxyRegistry,
+  CB_ASYNC_PROMISE, CB_PY_STATE, PythonKeywords, cbAsyncCall, cbCallWith, cbDestroy, cbEncoderFor, cbLive, cbProxyRegistry,
   cbPutArgs, cbPutPython, cbWrapPython,
 } from './py-proxy.js';
 import { cbFailed, cbJsErrorData, cbJsOp, cbJsOpAsync } from './js-ops.js';
@@ -134,9 +134,12 @@ export function cbCreateBridge(Module, runtime) {
 }
 
 export const PythonVariable = {
-  /** Is v a Python object seen from JavaScript (a bridge variable)? */
+  /** Is v a Python object seen from JavaScript (a bridge variable)? For an
+   * async variable (getVariableAsync, runFunctionAsync): a Promise of the answer for its value. */
   isPythonVariable(v) {
     if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return false;
+    const pending = v[CB_ASYNC_PROMISE];
+    if (pending instanceof Promise) return pending.then((value) => PythonVariable.isPythonVariable(value));
     const st = v[CB_PY_STATE];   // only a Python variable's Proxy answers this symbol
     return st !== undefined && typeof st === 'object' && st !== null && 'ptr' in st;
   },

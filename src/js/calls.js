@@ -14,7 +14,10 @@ import { cbArgumentError, cbCheckText } from './text.js';
 import { cbRequireLoaded, cbUnloadedError, cbWarn } from './instance.js';
 import { cbFlushSinks } from './stdio.js';
 
-export function cbBegin(inst, fn) {
+/* onVariable: the call is an operation on a Python variable (a Proxy trap),
+ * allowed while an async run waits for a JS Promise in a bridge operation:
+ * Python is then at a known point, as in a nested call. */
+export function cbBegin(inst, fn, onVariable = false) {
   cbRequireLoaded(inst, fn);
   if (inst.inCallback) {
     // Python is inside a write to stdout/stderr or a read of stdin (holding
@@ -23,11 +26,10 @@ export function cbBegin(inst, fn) {
     throw new Error(`Coldbrew.${fn}(): cannot call into Python from ${inst.inCallback}, while Python waits for it; ` +
       'defer the call (queueMicrotask, setTimeout) so that it runs after the callback returns');
   }
-  if (inst.paused) throw cbConcurrencyError(fn);
+  if (inst.paused && !(onVariable && inst.paused === 'await')) throw cbConcurrencyError(fn);
   // A call nested in an async run (JS called from that Python calling
   // Python again) runs synchronously: no suspending imports under it.
   if (inst.asyncRun && inst.depth === 1 && CB_JSPI) inst.Module._cb_async_set(0, 0);
-  if (inst.depth === 0) inst.sleepWarned = false;
   inst.depth++;
 }
 
@@ -86,12 +88,11 @@ export function cbEnter(inst, fn, body) {
   }
 }
 
-/* Python slept in a synchronous run (src/core/cb_libc.c): said once per run. */
+/* Python slept in a synchronous run (src/core/cb_libc.c): said on each
+ * call, as the original Coldbrew did (hideWarnings silences it). */
 export function cbWarnSyncSleep(inst) {
-  if (inst.sleepWarned) return;
-  inst.sleepWarned = true;
   cbWarn(inst, 'time.sleep() in a synchronous run blocks JavaScript (timers, I/O, the page) until it returns; ' +
-    'run the code with runAsync() to let JavaScript run while Python sleeps');
+    'run the code with runAsync(), runFileAsync() or runFunctionAsync() to let JavaScript run while Python sleeps');
 }
 
 /* Free of runs: async variable steps wait for this (async-variables.js). */

@@ -6,6 +6,7 @@
  */
 import { cbCheckString } from './options.js';
 import { cbCheck, cbEnter, cbWithStrings } from './calls.js';
+import { cbSayInitialized } from './instance.js';
 
 export function cbGetcwd(inst) {
   return cbEnter(inst, 'getcwd', () => {
@@ -63,6 +64,7 @@ export function cbReset(inst) {
     cbCheck(inst, Module._cb_rt_resetenv());
     cbWithStrings(inst, ['/files'], (p) => cbCheck(inst, Module._cb_rt_chdir(p)));
     inst.lastException = null;
+    cbSayInitialized(inst);
     return 0;
   });
 }

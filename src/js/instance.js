@@ -29,7 +29,6 @@ export function cbNewInstance(api) {
     failing: null,             // the error fail() is throwing, so enter() passes it through
     crashReason: null,
     lastException: null,       // getExceptionInfo()
-    sleepWarned: false,
     idleWaiters: [],
     // stdio.js
     stdoutSink: null,
@@ -52,6 +51,11 @@ export function cbNewInstance(api) {
 
 export function cbWarn(inst, text) {
   if (!inst.hideWarnings) console.warn(`Coldbrew warning: ${text}`);
+}
+
+/* The one line each load() and reset() prints (unless hideWarnings), as the original did. */
+export function cbSayInitialized(inst) {
+  if (!inst.hideWarnings) console.warn(`Coldbrew: the Python environment was initialized (Python ${CB_PYVERSION}, Coldbrew ${CB_VERSION})`);
 }
 
 export function cbRequireLoaded(inst, fn) {

@@ -344,7 +344,7 @@ export function cbJsOpAsync(b, run, op, h, th, args, out, cap) {
     return cbFailed(b, err);
   }
   const settled = awaits(b, op, r) ? r.value.then((value) => ({ value })) : null;
-  return run.pause(settled).then(
+  return run.pause(settled, 'await').then(
     () => (settled ? settled.then((v) => writeResult(b, v, out, cap)) : writeResult(b, r, out, cap)),
   ).then((n) => n, (err) => cbFailed(b, err));
 }

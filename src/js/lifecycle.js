@@ -17,7 +17,7 @@ import { cbAssetLocation, cbFetchBytes, cbInstantiateWasm, cbCRecursionBudget } 
 import { cbMakeStdio } from './stdio.js';
 import { CB_JSPI, cbWrapImports, cbAioQueue } from './jspi.js';
 import { cbHost } from './http.js';
-import { cbRequireLoaded, cbUnloadedError, cbWarn } from './instance.js';
+import { cbRequireLoaded, cbSayInitialized, cbUnloadedError, cbWarn } from './instance.js';
 import { cbBegin, cbCrash, cbEnd, cbNotifyIdle, cbPythonError, cbWarnSyncSleep } from './calls.js';
 import { cbLoadFiles, cbPersistedRoots } from './persistence.js';
 
@@ -137,7 +137,7 @@ async function start(inst, opts, myGeneration) {
   const bridge = inst.bridge = cbCreateBridge(Module, {
     casing: opts.transformVariableCasing !== false,
     requireLoaded: (fn) => cbRequireLoaded(inst, fn),
-    begin: (fn) => cbBegin(inst, fn),
+    begin: (fn, onVariable) => cbBegin(inst, fn, onVariable),
     end: () => cbEnd(inst),
     crash: (fn, e) => cbCrash(inst, fn, e),
     unloadedError: cbUnloadedError,
@@ -162,6 +162,7 @@ async function start(inst, opts, myGeneration) {
     [cbHost(() => CB_JSPI && inst.asyncRun !== null && inst.depth === 1, inst.aio)]);
   if (cbPersistedRoots(inst).length) await cbLoadFiles(inst);
   if (opts.onProgress) opts.onProgress({ loaded: total, total });
+  cbSayInitialized(inst);
 }
 
 export function cbUnload(inst) {

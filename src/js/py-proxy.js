@@ -13,6 +13,7 @@ import { CB_F_CALLABLE, CB_F_ITERABLE, CB_T } from 'coldbrew-protocol';
 import { CB_STOP, CbEncoder, cbPut, cbPutKey } from './records.js';
 
 export const CB_PY_STATE = Symbol('coldbrew.pythonVariable');
+export const CB_ASYNC_PROMISE = Symbol('coldbrew.asyncVariable');   // an async variable's Promise (async-variables.js)
 const CB_INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** Keyword arguments for a Python call: f(1, Coldbrew.PythonKeywords({y: 2})). Works with or without `new`. */
@@ -79,7 +80,7 @@ function callC(b, name, cfn, ptr, e, x, y) {
   const { Module, runtime } = b;
   e.busy = false;
   const len = e.pos;
-  runtime.begin(name);
+  runtime.begin(name, ptr !== 0);   // ptr 0: getVariable / runFunction by name
   let r, v;
   const sp = Module.stackSave();
   const big = len > 65536;
@@ -118,7 +119,7 @@ export function cbCallWith(b, name, cfn, ptr, build, x, y) {
 /* A call with no operand record: cfn(ptr, a). */
 function callResult(b, name, cfn, ptr, a) {
   const runtime = b.runtime;
-  runtime.begin(name);
+  runtime.begin(name, true);
   let r, v;
   try {
     r = cfn(ptr, a) >>> 0;
@@ -191,7 +192,17 @@ export function cbPutPython(b, e, st) {
 export function cbPutArgs(b, e, args) {
   let n = args.length;
   const kw = n > 0 && args[n - 1] instanceof PythonKeywords ? args[--n] : null;
-  if (kw) cbPut(b, e, kw.keywords);
+  if (kw) {
+    // Each value converts as a positional argument would (a function or a
+    // Map crosses as a JavaScriptVariable), inside one DICT record.
+    const keys = Object.keys(kw.keywords);
+    e.word(CB_T.DICT);
+    e.word(keys.length);
+    for (const k of keys) {
+      e.string(k);
+      cbPut(b, e, kw.keywords[k]);
+    }
+  }
   for (let i = 0; i < n; i++) cbPut(b, e, args[i]);
   return n;
 }
@@ -232,7 +243,7 @@ function* pyIterate(st) {
   const b = st.bridge;
   const { Module, runtime } = b;
   cbLive(st);
-  runtime.begin('iterate');
+  runtime.begin('iterate', true);
   let it;
   try {
     it = Module._cb_py_iter(st.ptr) >>> 0;

@@ -103,9 +103,12 @@ function asyncRunRecord(inst) {
       this.ticks = 0;
       return true;
     },
-    /* Suspended until promise settles (null: only until the next microtask). */
-    pause(promise) {
-      inst.paused = true;
+    /* Suspended until promise settles (null: only until the next microtask).
+     * kind 'await': Python waits for a JS value in a bridge operation, so
+     * JS may use Python variables meanwhile (calls.js cbBegin); true: Python
+     * is suspended elsewhere (the periodic hook, sleep, stdin, asyncio). */
+    pause(promise, kind = true) {
+      inst.paused = kind;
       const myLife = inst.life;
       return new Promise((resolve, reject) => {
         myLife.pauses.add(reject);
@@ -189,11 +192,4 @@ export function cbSetAsyncYieldRate(inst, rate) {
   const problem = CB_LOAD_OPTIONS.asyncYieldRate(rate);
   if (problem) throw new TypeError(`Coldbrew.setAsyncYieldRate(): the rate ${problem}`);
   inst.yieldRate = rate;
-}
-
-export async function cbRunFunctionAsync(inst, name, args) {
-  cbCheckString('runFunctionAsync', 'name', name);
-  cbRequireLoaded(inst, 'runFunctionAsync');
-  const call = inst.bridge.prepareCallNamed(name, args);
-  return cbAsyncCall(inst, 'runFunctionAsync', 'cb_py_call_named', () => call.prepare(), (r) => call.finish(r));
 }

@@ -423,6 +423,45 @@ print(oct(stat.S_IMODE(os.stat('/home/tool').st_mode)), os.readlink('/home/link'
   });
 });
 
+describe('drop-in compatibility with the original Coldbrew, in a page', () => {
+  test('errorData keys, concurrency flag, Promise in a sync run, versions, env, Counter names, async calls', async () => {
+    const page = await loaded({ hideWarnings: true });
+    const r = await page.evaluate(async () => {
+      const out = {};
+      try { Coldbrew.run('raise KeyError("k")'); } catch (e) { out.err = [e.errorData.exctype, e.errorData.value, e.errorData.tb_lineno]; }
+      const run = Coldbrew.runAsync('import time\ntime.sleep(0.05)');
+      try { Coldbrew.run('1'); } catch (e) { out.busy = [e.coldbrewConcurrencyError, /already running/.test(e.message)]; }
+      await run;
+      window.cbSoon = () => Promise.resolve(1);
+      const errors = [];
+      const saved = console.error;
+      console.error = (m) => errors.push(String(m));
+      try { Coldbrew.run('Coldbrew.run_function("cbSoon")'); } catch (e) { out.promise = [e.errorData.exctype, errors.length]; }
+      console.error = saved;
+      out.versions = [Coldbrew.version, Coldbrew.pyversion, Coldbrew.getenv().COLDBREW_VERSION, Coldbrew.getenv().PYTHONHOME];
+      Coldbrew.run('import collections\nt_c = collections.Counter("aab")');
+      const c = Coldbrew.getVariable('t_c');
+      out.counter = [c.a, c.nothing === undefined];
+      Coldbrew.run('class T_Box:\n    value = 3\ndef t_box(v):\n    return T_Box()');
+      out.chained = await Coldbrew.runFunctionAsync('t_box', Promise.resolve(1)).value;
+      window.cbUseLater = async (obj) => { await new Promise((resolve) => setTimeout(resolve, 5)); return obj.value * 2; };
+      await Coldbrew.runAsync('t_later = Coldbrew.run_function("cbUseLater", T_Box())');
+      out.later = Coldbrew.getVariable('t_later');
+      return out;
+    });
+    assert.deepEqual(r.err, ['KeyError', "'k'", 1]);
+    assert.deepEqual(r.busy, [true, true]);
+    assert.deepEqual(r.promise, ['RuntimeError', 1]);
+    assert.match(r.versions[0], /^\d+\.\d+\.\d+/);
+    assert.match(r.versions[1], /^3\.13\./);
+    assert.deepEqual(r.versions.slice(2), [r.versions[0], '/usr/local']);
+    assert.deepEqual(r.counter, [2, true]);
+    assert.equal(r.chained, 3);
+    assert.equal(r.later, 6);
+    assert.deepEqual(page.errors, []);
+  });
+});
+
 describe('the demo page', () => {
   test('runs the Fibonacci example; screenshot saved to tests/out/demo.png', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });

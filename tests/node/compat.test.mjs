@@ -113,6 +113,41 @@ del t_data
 });
 
 describe('bridge variables', () => {
+  test('PythonKeywords values convert like positional arguments (functions, Maps, instances)', () => {
+    cb.run('def t_kw(f=None, m=None, d=None):\n    return [f(), type(m).__name__, m.get(1), d["a"]]');
+    assert.deepEqual(cb.runFunction('t_kw', cb.PythonKeywords({ f: () => 3, m: new Map([[1, 'one']]), d: { a: [1] } })),
+      [3, 'JavaScriptVariable', 'one', [1]]);
+    cb.run('del t_kw');
+  });
+
+  test('runFunctionAsync: Promise arguments are awaited; the result chains like getVariableAsync', async () => {
+    cb.run('class T_Box:\n    def __init__(self, v):\n        self.value = v\n    def twice(self):\n        return 2 * self.value\n' +
+      'def t_add(x, y=0):\n    return x + y\ndef t_box(v):\n    return T_Box(v)');
+    assert.equal(await cb.runFunctionAsync('t_add', Promise.resolve(5), cb.PythonKeywords({ y: Promise.resolve(2) })), 7);
+    assert.equal(await cb.runFunctionAsync('t_box', 4).value, 4);
+    assert.equal(await cb.runFunctionAsync('t_box', 4).twice(), 8);
+    const boxed = cb.runFunctionAsync('t_box', 1);
+    assert.ok(boxed.__raw_promise__ instanceof Promise);
+    const answer = cb.PythonVariable.isPythonVariable(boxed);
+    assert.ok(answer instanceof Promise);
+    assert.equal(await answer, true);
+    assert.equal(await cb.PythonVariable.isPythonVariable(cb.runFunctionAsync('t_add', 1)), false);
+    (await boxed).__destroy__();
+    await assert.rejects(async () => await cb.runFunctionAsync('t_nothing'), (e) => e.errorData.exctype === 'NameError');
+    cb.run('del T_Box, t_add, t_box');
+  });
+
+  test('a Python object given to an async JS function stays usable after it awaits', { skip: !JSPI && 'needs JSPI' }, async () => {
+    globalThis.cbUseLater = async (obj) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return obj.value * 2 + obj.twice();
+    };
+    await cb.runAsync('class T_Later:\n    value = 10\n    def twice(self):\n        return 20\nt_later = Coldbrew.run_function("cbUseLater", T_Later())');
+    assert.equal(cb.getVariable('t_later'), 40);
+    cb.run('del T_Later, t_later');
+    delete globalThis.cbUseLater;
+  });
+
   test('a missing name on a Counter or defaultdict is undefined, not an item (and inserts nothing)', async () => {
     const plain = await loadedInstance({ hideWarnings: true, transformVariableCasing: false });
     for (const inst of [cb, plain]) {
@@ -139,6 +174,22 @@ describe('bridge variables', () => {
 });
 
 describe('loading', () => {
+  test('load() and reset() each say once that the environment was initialized; hideWarnings silences it', async () => {
+    const { Coldbrew } = await import('./helpers.mjs');
+    const loud = Coldbrew.createNewInstance();
+    let [, said] = await withConsole('warn', () => loud.load());
+    assert.equal(said.length, 1);
+    assert.match(said[0], /Python environment was initialized/);
+    [, said] = await withConsole('warn', () => loud.reset());
+    assert.equal(said.length, 1);
+    assert.match(said[0], /Python environment was initialized/);
+    loud.unload();
+    const quiet = Coldbrew.createNewInstance();
+    [, said] = await withConsole('warn', async () => { await quiet.load({ hideWarnings: true }); quiet.reset(); quiet.run('import time\ntime.sleep(0.001)'); });
+    assert.deepEqual(said, []);
+    quiet.unload();
+  });
+
   test("the original's environment variables, version names and folders", async () => {
     const env = cb.getenv();
     assert.deepEqual({ PYTHONHOME: env.PYTHONHOME, LOGNAME: env.LOGNAME, USER: env.USER, HOME: env.HOME, FILES: env.FILES,
