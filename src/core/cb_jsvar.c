@@ -238,8 +238,12 @@ cb_jsv_setattro(PyObject *self, PyObject *name, PyObject *value)
         PyErr_Format(PyExc_AttributeError, "cannot set '%U' on a JavaScript variable", name);
         return -1;
     }
+    int status = 0;
     PyObject *r = value ? cb_jsv_op_args(v, CB_OP_SET, NULL, 2, name, value)
-                        : cb_jsv_op_args(v, CB_OP_DEL, NULL, 1, name, NULL);
+                        : cb_jsv_op_args(v, CB_OP_DEL, &status, 1, name, NULL);
+    if (r == NULL && status == CB_R_MISSING) {
+        cb_jsv_name_error(v, name);   /* del x.missing: AttributeError, as for a Python object */
+    }
     Py_XDECREF(r);
     return r ? 0 : -1;
 }
@@ -347,7 +351,11 @@ cb_jsv_iter_new(PyObject *self)
     PyObject *h = cb_jsv_op(CB_OP_ITER, v->handle, v->this_handle, &status);
     if (h == NULL) {
         if (status == CB_R_UNSUPPORTED) {
-            PyErr_SetString(PyExc_TypeError, "this JavaScript value is not iterable");
+            PyObject *type = cb_jsv_op_args(v, CB_OP_TYPE, NULL, 0, NULL, NULL);
+            if (type != NULL) {
+                PyErr_Format(PyExc_TypeError, "'%U' object is not iterable", type);
+                Py_DECREF(type);
+            }
         }
         return NULL;
     }
@@ -487,30 +495,31 @@ cb_jsv_destroy_method(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+/* __inspect__() and dir(): the variable's own names, then the value's
+ * property names as Python spells them (snake_case), sorted as dir() sorts. */
 static PyObject *
 cb_jsv_inspect(PyObject *self, PyObject *unused)
 {
-    return cb_jsv_op_args((cb_jsv *)self, CB_OP_DIR, NULL, 0, NULL, NULL);
-}
-
-static PyObject *
-cb_jsv_dir(PyObject *self, PyObject *unused)
-{
-    PyObject *names = cb_jsv_inspect(self, NULL);
-    if (names == NULL) {
+    PyObject *js = cb_jsv_op_args((cb_jsv *)self, CB_OP_DIR, NULL, 0, NULL, NULL);
+    if (js == NULL) {
         return NULL;
     }
-    static const char *own[] = {"__type__", "__inspect__", "__destroy__", "__destroyed__"};
-    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+    PyObject *names = PySet_New(js);
+    Py_DECREF(js);
+    static const char *own[] = {"__type__", "__uid__", "__inspect__", "__destroy__", "__destroyed__"};
+    for (size_t i = 0; names != NULL && i < sizeof own / sizeof own[0]; i++) {
         PyObject *s = PyUnicode_FromString(own[i]);
-        if (s == NULL || PyList_Append(names, s) < 0) {
-            Py_XDECREF(s);
-            Py_DECREF(names);
-            return NULL;
+        if (s == NULL || PySet_Add(names, s) < 0) {
+            Py_CLEAR(names);
         }
-        Py_DECREF(s);
+        Py_XDECREF(s);
     }
-    return names;
+    PyObject *sorted = names ? PySequence_List(names) : NULL;
+    Py_XDECREF(names);
+    if (sorted != NULL && PyList_Sort(sorted) < 0) {
+        Py_CLEAR(sorted);
+    }
+    return sorted;
 }
 
 static PyObject *
@@ -525,6 +534,16 @@ cb_jsv_get_type(PyObject *self, void *unused)
     return cb_jsv_op_args((cb_jsv *)self, CB_OP_TYPE, NULL, 0, NULL, NULL);
 }
 
+/* A stable id of the JS value (the same for every variable of one object). */
+static PyObject *
+cb_jsv_get_uid(PyObject *self, void *unused)
+{
+    PyObject *id = cb_jsv_op_args((cb_jsv *)self, CB_OP_HASH, NULL, 0, NULL, NULL);
+    PyObject *uid = id ? PyUnicode_FromFormat("js-%S", id) : NULL;
+    Py_XDECREF(id);
+    return uid;
+}
+
 static PyObject *
 cb_jsv_get_destroyed(PyObject *self, void *unused)
 {
@@ -535,7 +554,7 @@ static PyMethodDef cb_jsv_methods[] = {
     {"__destroy__", cb_jsv_destroy_method, METH_NOARGS,
      "Releases the JavaScript value now; the variable can no longer be used."},
     {"__inspect__", cb_jsv_inspect, METH_NOARGS, "The names of the value's properties, as Python sees them."},
-    {"__dir__", cb_jsv_dir, METH_NOARGS, NULL},
+    {"__dir__", cb_jsv_inspect, METH_NOARGS, NULL},
     {"is_javascript_variable", cb_jsv_is_javascript_variable, METH_O | METH_STATIC,
      "is_javascript_variable(x) -> bool: is x a JavaScript value seen from Python?"},
     {NULL, NULL, 0, NULL},
@@ -544,6 +563,7 @@ static PyMethodDef cb_jsv_methods[] = {
 static PyGetSetDef cb_jsv_getset[] = {
     {"__type__", cb_jsv_get_type, NULL, "The JavaScript type: a constructor name or typeof.", NULL},
     {"__destroyed__", cb_jsv_get_destroyed, NULL, "True once __destroy__() has released it.", NULL},
+    {"__uid__", cb_jsv_get_uid, NULL, "A stable id of the JavaScript value.", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -361,26 +361,10 @@ cb_py_str(PyObject *o, int repr)
     return cb_py_done(repr ? PyObject_Repr(o) : PyObject_Str(o));
 }
 
-/* The type's name as Python code would write it: "int", "collections.Counter". */
-static PyObject *
-cb_py_type_name(PyTypeObject *t)
-{
-    PyObject *module = PyType_GetModuleName(t);
-    PyObject *qual = PyType_GetQualName(t);
-    PyObject *r = NULL;
-    if (module != NULL && qual != NULL) {
-        r = PyUnicode_CompareWithASCIIString(module, "builtins") == 0 ? Py_NewRef(qual)
-            : PyUnicode_FromFormat("%U.%U", module, qual);
-    }
-    Py_XDECREF(module);
-    Py_XDECREF(qual);
-    return r;
-}
-
 CB_EXPORT char *
 cb_py_type(PyObject *o)
 {
-    return cb_py_done(cb_py_type_name(Py_TYPE(o)));
+    return cb_py_done(PyType_GetName(Py_TYPE(o)));   /* the bare class name: Counter, MyClass, int */
 }
 
 /* dir(o), as JS would name the attributes. */
@@ -458,6 +442,17 @@ cb_py_jsonable(PyObject *o, int depth)
 CB_EXPORT char *
 cb_py_to_json(PyObject *o)
 {
+    /* The object's own to_json(), as the original Coldbrew called it. */
+    PyObject *own = NULL;
+    if (PyObject_GetOptionalAttrString(o, "to_json", &own) < 0) {
+        return cb_py_done(NULL);
+    }
+    if (own != NULL && PyCallable_Check(own)) {
+        PyObject *r = PyObject_CallNoArgs(own);
+        Py_DECREF(own);
+        return cb_py_done(r);
+    }
+    Py_XDECREF(own);
     return cb_py_done(cb_py_jsonable(o, 0));
 }
 

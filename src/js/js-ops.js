@@ -85,11 +85,21 @@ function typeName(v) {
   if (proto === null) return 'Object';
   return (proto.constructor && proto.constructor.name) || 'Object';
 }
+/* len() of a JS value, as the original Coldbrew: .length, else .size() if
+ * a function, else .size; -1 when it has none. */
 function sizeOf(v) {
   if (typeof v === 'string') return v.length;
-  if (v instanceof Map || v instanceof Set) return v.size;
-  if (typeof v === 'object' && v !== null && typeof v.length === 'number') return v.length;
+  if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return -1;
+  if (typeof v.length === 'number') return v.length;
+  if (typeof v.size === 'function') return v.size();
+  if (typeof v.size === 'number') return v.size;
   return -1;
+}
+/* A stable id of a JS object (its hash in Python, and its __uid__). */
+function idOf(obj) {
+  let id = hashIds.get(obj);
+  if (id === undefined) hashIds.set(obj, (id = nextHashId++));
+  return id;
 }
 function methodResult(fn, self) {
   return { method: fn, self };
@@ -137,7 +147,8 @@ function jsOpBody(b, op, h, th) {
     case CB_OP_DEL: {
       const name = reader.read();
       const key = resolveName(b, obj, name);
-      if (key !== null) delete obj[key];
+      if (key === null) return CB_R_MISSING;
+      delete obj[key];
       return { value: true };
     }
     case CB_OP_CALL: {
@@ -162,13 +173,13 @@ function jsOpBody(b, op, h, th) {
       const x = reader.read();
       if (Array.isArray(obj) || ArrayBuffer.isView(obj) || typeof obj === 'string') return { value: obj.includes(x) };
       if (obj instanceof Map || obj instanceof Set || obj instanceof WeakMap || obj instanceof WeakSet) return { value: obj.has(x) };
-      if (typeof x === 'string' || typeof x === 'number' || typeof x === 'symbol') return { value: x in Object(obj) };
+      if (typeof x === 'string') return { value: resolveName(b, obj, x) !== null };   // casing, as attributes
+      if (typeof x === 'number' || typeof x === 'symbol') return { value: x in Object(obj) };
       return { value: false };
     }
     case CB_OP_ITER: {
       let it;
       if (obj != null && typeof obj[Symbol.iterator] === 'function') it = obj[Symbol.iterator]();
-      else if (typeof obj === 'object' && obj !== null) it = Object.keys(obj)[Symbol.iterator]();
       else return CB_R_UNSUPPORTED;
       return { value: b.handles.hold(it) };
     }
@@ -178,13 +189,9 @@ function jsOpBody(b, op, h, th) {
     }
     case CB_OP_STR: return { value: String(obj) };
     case CB_OP_REPR: {
-      let detail;
-      if (typeof obj === 'function') detail = obj.name ? ` ${obj.name}` : ' (anonymous)';
-      else {
-        detail = String(obj);
-        detail = detail.length > 200 ? ` ${detail.slice(0, 200)}...` : ` ${detail}`;
-      }
-      return { value: `<JavaScriptVariable ${typeName(obj)}${detail}>` };
+      if (typeof obj === 'function') return { value: `<JavaScriptVariable '${obj.name || '(anonymous)'}'>` };
+      const uid = (typeof obj === 'object' && obj !== null) ? idOf(obj) : String(obj);
+      return { value: `<JavaScriptVariable ${typeName(obj)}.instance at ${uid} (use str() to see its value)>` };
     }
     case CB_OP_TYPE: return { value: typeName(obj) };
     case CB_OP_DIR: {
@@ -200,9 +207,7 @@ function jsOpBody(b, op, h, th) {
     }
     case CB_OP_HASH: {
       if ((typeof obj !== 'object' && typeof obj !== 'function') || obj === null) return { value: String(obj) };
-      let id = hashIds.get(obj);
-      if (id === undefined) hashIds.set(obj, (id = nextHashId++));
-      return { value: id };
+      return { value: idOf(obj) };
     }
     case CB_OP_BINOP: {
       const code = reader.read(), x = reader.read(), y = reader.read();
@@ -237,7 +242,9 @@ function jsOpBody(b, op, h, th) {
       if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'symbol') {
         throw new TypeError('JavaScript property keys are strings, numbers or symbols');
       }
-      if (!(key in Object(obj))) return CB_R_MISSING;
+      if (typeof key === 'string') key = resolveName(b, obj, key);   // casing, as attributes
+      else if (!(key in Object(obj))) key = null;
+      if (key === null) return CB_R_MISSING;
       const v = obj[key];
       return typeof v === 'function' && !b.pyStates.has(v) ? methodResult(v, obj) : { value: v };
     }

@@ -264,6 +264,23 @@ function* pyIterate(st) {
   }
 }
 
+/* The names a Python variable shows JS: its own, then dir() as JS spells it. */
+const CB_PY_OWN_NAMES = ['__type__', '__uid__', '__inspect__', '__destroy__', '__destroyed__', 'toString', 'toJSON'];
+function pyNames(st) {
+  return [...CB_PY_OWN_NAMES, ...callResult(st.bridge, 'keys', st.bridge.Module._cb_py_dir, cbLive(st).ptr, 0)];
+}
+
+/* What v.__proto__ shows (dev tools draw it): __type__, and a getter per
+ * dir() name that reads the attribute when it is looked at. */
+function pyShape(st) {
+  const shape = { __type__: pyType(st) };
+  for (const name of callResult(st.bridge, 'keys', st.bridge.Module._cb_py_dir, cbLive(st).ptr, 0)) {
+    if (name === '__proto__') continue;
+    Object.defineProperty(shape, name, { get: () => pyGet(st, name), enumerable: true, configurable: true });
+  }
+  return shape;
+}
+
 function inspectPython() {
   const st = this[CB_PY_STATE];
   if (!st || st.destroyed || st.bridge.dead) return '[PythonVariable (destroyed)]';
@@ -286,11 +303,12 @@ const handler = {
       case '__destroyed__': return st.destroyed;
       case '__destroy__': return () => cbDestroy(st);
       case '__type__': return pyType(st);
-      case '__inspect__': return () => callResult(st.bridge, '__inspect__', st.bridge.Module._cb_py_dir, cbLive(st).ptr, 0);
+      case '__uid__': return st.uid;   // readable after __destroy__() too
+      case '__inspect__': return () => pyNames(st);
       case 'toString': return () => pyStr(st, false);
       case 'toJSON': return () => callResult(st.bridge, 'toJSON', st.bridge.Module._cb_py_to_json, cbLive(st).ptr, 0);
       case 'then': return undefined;   // a Python variable is not a thenable
-      case '__proto__': return Reflect.getPrototypeOf(target);   // JS's own question, not Python's
+      case '__proto__': return pyShape(st);
       default: return pyGet(st, key);
     }
   },
@@ -319,14 +337,14 @@ const handler = {
     return pyCall(target[CB_PY_STATE], args, true);
   },
   ownKeys(target) {
-    const st = cbLive(target[CB_PY_STATE]);
-    const names = callResult(st.bridge, 'keys', st.bridge.Module._cb_py_dir, st.ptr, 0);
+    const names = [...new Set(pyNames(cbLive(target[CB_PY_STATE])))];
     if (typeof target === 'function') names.push('prototype');
     return names;
   },
   getOwnPropertyDescriptor(target, key) {
     if (key === 'prototype' && typeof target === 'function') return Reflect.getOwnPropertyDescriptor(target, key);
     if (typeof key === 'symbol') return undefined;
+    if (CB_PY_OWN_NAMES.includes(key)) return { value: handler.get(target, key), writable: false, enumerable: true, configurable: true };
     const value = pyGet(cbLive(target[CB_PY_STATE]), key);
     if (value === undefined) return undefined;
     return { value, writable: true, enumerable: true, configurable: true };
@@ -340,7 +358,7 @@ objectTargetProto[CB_INSPECT] = inspectPython;
 
 /* The Proxy for a Python object C handed over (one reference, now JS's). */
 export function cbWrapPython(b, ptr, flags) {
-  const st = { ptr, flags, destroyed: false, bridge: b, typeName: null };
+  const st = { ptr, flags, destroyed: false, bridge: b, typeName: null, uid: `py-${ptr.toString(16)}` };
   let target;
   if (flags & CB_F_CALLABLE) {
     target = function PythonVariable() {};

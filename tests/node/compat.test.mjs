@@ -113,6 +113,81 @@ del t_data
 });
 
 describe('bridge variables', () => {
+  test('PythonVariable: __uid__, __type__ as the bare class name, the names listed, __proto__ shape, toJSON', () => {
+    cb.run('import collections\nclass MyClass:\n    def __init__(self):\n        self.some_value = 1\n    def to_json(self):\n        return {"mine": True}\n' +
+      't_m = MyClass()\nt_c = collections.Counter("ab")');
+    const m = cb.getVariable('t_m'), c = cb.getVariable('t_c');
+    assert.equal(m.__type__, 'MyClass');
+    assert.equal(c.__type__, 'Counter');
+    assert.match(m.__uid__, /^\S+$/);
+    assert.equal(cb.getVariable('t_m').__uid__, m.__uid__);   // the same object, the same id
+    assert.notEqual(c.__uid__, m.__uid__);
+    const own = ['__type__', '__uid__', '__inspect__', '__destroy__', '__destroyed__', 'toString', 'toJSON'];
+    assert.deepEqual(m.__inspect__().slice(0, 7), own);
+    assert.ok(m.__inspect__().includes('someValue') && m.__inspect__().includes('toJson'));
+    const names = Object.getOwnPropertyNames(m);
+    assert.deepEqual(names.slice(0, 7), own);
+    assert.ok(names.includes('someValue'));
+    const shape = m.__proto__;   // eslint-disable-line no-proto
+    assert.equal(shape.__type__, 'MyClass');
+    assert.ok(Object.keys(shape).includes('someValue'));
+    assert.equal(shape.someValue, 1);
+    assert.deepEqual(m.toJSON(), { mine: true });   // the object's own to_json()
+    assert.equal(JSON.stringify({ m }), '{"m":{"mine":true}}');
+    assert.deepEqual(c.toJSON(), { a: 1, b: 1 });   // ours: containers as plain values
+    const uid = m.__uid__;
+    m.__destroy__();
+    assert.equal(m.__uid__, uid);   // still readable after __destroy__()
+    c.__destroy__();
+    cb.run('del MyClass, t_m, t_c');
+  });
+
+  test('JavaScriptVariable: repr, __uid__, __inspect__() equals dir(), casing on items and in, del, iter, len', () => {
+    class Thing { constructor() { this.someValue = 1; } getFullYear() { return 2024; } }
+    globalThis.cbThing = new Thing();
+    globalThis.cbMap = new Map([[1, 2]]);
+    globalThis.cbSized = { size: () => 3, f() {} };
+    globalThis.cbSizeProp = { size: 4, f() {} };
+    globalThis.cbNoLen = { f() {} };
+    const out = py(cb, `
+t = Coldbrew.get_variable("cbThing")
+M = Coldbrew.get_variable("Map")
+print(repr(M))
+print(repr(t).startswith("<JavaScriptVariable Thing.instance at "), "use str()" in repr(t))
+print(t.__uid__ == Coldbrew.get_variable("cbThing").__uid__, t.__uid__ != M.__uid__)
+print(t.__inspect__() == dir(t), [n for n in dir(t) if n.startswith("__")])
+print("get_full_year" in dir(t), "some_value" in dir(t))
+print(t["get_full_year"](), t["some_value"], "get_full_year" in t, "some_value" in t, "nothing" in t)
+try:
+    del t.missing
+except AttributeError as e:
+    print("AttributeError", e)
+try:
+    iter(Coldbrew.get_variable("new Date(0)"))
+except TypeError as e:
+    print("TypeError", e)
+print(len(Coldbrew.get_variable("cbMap")), len(Coldbrew.get_variable("cbSized")), len(Coldbrew.get_variable("cbSizeProp")))
+try:
+    len(Coldbrew.get_variable("cbNoLen"))
+except TypeError as e:
+    print("TypeError len")
+del t, M
+`);
+    assert.equal(out, [
+      "<JavaScriptVariable 'Map'>",
+      'True True',
+      'True True',
+      "True ['__destroy__', '__destroyed__', '__inspect__', '__type__', '__uid__']",
+      'True True',
+      '2024 1 True True False',
+      "AttributeError JavaScript Thing has no property 'missing'",
+      "TypeError 'Date' object is not iterable",
+      '1 3 4',
+      'TypeError len',
+    ].join('\n'));
+    for (const k of ['cbThing', 'cbMap', 'cbSized', 'cbSizeProp', 'cbNoLen']) delete globalThis[k];
+  });
+
   test('PythonKeywords values convert like positional arguments (functions, Maps, instances)', () => {
     cb.run('def t_kw(f=None, m=None, d=None):\n    return [f(), type(m).__name__, m.get(1), d["a"]]');
     assert.deepEqual(cb.runFunction('t_kw', cb.PythonKeywords({ f: () => 3, m: new Map([[1, 'one']]), d: { a: [1] } })),
