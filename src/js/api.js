@@ -22,6 +22,7 @@ import { cbChdir, cbGetcwd, cbGetenv, cbReset, cbResetenv, cbSetenv, cbUnsetenv 
 import { cbAddFile, cbAddFilesFromZip, cbCreateFolder, cbDeletePath, cbDownloadPathToZip, cbListFiles, cbPathExists,
   cbReadBinaryFile, cbReadFile } from './files.js';
 import { cbLoadFiles, cbSaveFiles } from './persistence.js';
+import { CB_STDIN_HELP } from './stdio.js';
 
 export { PythonError };
 
@@ -34,27 +35,50 @@ function createColdbrew() {
     return inst.bridge;
   };
 
-  // Types and callbacks (stdio.js reads the callbacks at each use).
+  // Before load() and after unload(), the object holds only these, as the
+  // original Coldbrew's did: types, versions, the standard-stream callbacks
+  // (stdio.js reads them at each use) with their defaults, and loading.
+  const defaults = {
+    onStandardOut: (line) => console.log(line),
+    onStandardErr: (line) => console.warn(line),
+    onStandardInRead: null,
+    onStandardInReadAsync: null,   // async runs: (size) => Promise of a string (or null at the end)
+  };
   api.PythonError = PythonError;
   api.PythonKeywords = PythonKeywords;
   api.PythonVariable = PythonVariable;
   api.version = CB_VERSION;       // Coldbrew's (dist/package.json)
   api.pyversion = CB_PYVERSION;   // CPython's, e.g. 3.13.5
-  api.onStandardOut = (line) => console.log(line);
-  api.onStandardErr = (line) => console.warn(line);
-  api.onStandardInRead = null;
-  api.onStandardInReadAsync = null;   // async runs: (size) => Promise of a string (or null at the end)
-  api.standardInBuffer = '';
-
-  // Loading (lifecycle.js).
+  Object.assign(api, defaults);
+  // Read from a position (stdio.js): assigning it starts reading it from its beginning.
+  Object.defineProperty(api, 'standardInBuffer', {
+    get: () => inst.stdinText,
+    set: (text) => { inst.stdinText = text; inst.stdinPos = 0; },
+    enumerable: true,
+  });
+  api.standardInBuffer = CB_STDIN_HELP;
   Object.assign(api, {
-    load(options) { return cbLoad(inst, options); },
-    unload() { cbUnload(inst); },
+    load(options) {
+      Object.assign(api, loaded);   // the rest of the API, from the call on (a call while loading says so)
+      const loading = cbLoad(inst, options);
+      loading.catch(() => { if (inst.state === 'unloaded') removeLoaded(); });
+      return loading;
+    },
+    unload() {
+      cbUnload(inst);
+      removeLoaded();
+      Object.assign(api, defaults);
+      api.standardInBuffer = CB_STDIN_HELP;
+    },
     createNewInstance() { return createColdbrew(); },
   });
 
+  // What load() adds (and unload() takes away again).
+  const loaded = {};
+  const removeLoaded = () => { for (const k of Object.keys(loaded)) delete api[k]; };
+
   // Running Python (runs.js, async-variables.js).
-  Object.assign(api, {
+  Object.assign(loaded, {
     run(source) { return cbRun(inst, source); },
     runFile(path, options = {}) { return cbRunFile(inst, path, options); },
     async runAsync(source) { return cbRunAsync(inst, source); },
@@ -66,7 +90,7 @@ function createColdbrew() {
   });
 
   // Values and bridge variables (bridge.js).
-  Object.assign(api, {
+  Object.assign(loaded, {
     getVariable(name) {
       cbCheckString('getVariable', 'name', name);
       return bridge('getVariable').lookup(name);
@@ -84,7 +108,7 @@ function createColdbrew() {
   });
 
   // The process Python sees (environment.js).
-  Object.assign(api, {
+  Object.assign(loaded, {
     getcwd() { return cbGetcwd(inst); },
     chdir(path) { return cbChdir(inst, path); },
     setenv(key, value) { return cbSetenv(inst, key, value); },
@@ -95,7 +119,7 @@ function createColdbrew() {
   });
 
   // The virtual file system and zip (files.js).
-  Object.assign(api, {
+  Object.assign(loaded, {
     listFiles(path = '/') { return cbListFiles(inst, path); },
     createFolder(path) { return cbCreateFolder(inst, path); },
     addFile(path, data) { return cbAddFile(inst, path, data); },
@@ -108,7 +132,7 @@ function createColdbrew() {
   });
 
   // Persistence of /home and /tmp (persistence.js, storage.js).
-  Object.assign(api, {
+  Object.assign(loaded, {
     async saveFiles(options = {}) { return cbSaveFiles(inst, options); },
     async loadFiles() { return cbLoadFiles(inst); },
   });

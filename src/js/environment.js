@@ -7,6 +7,7 @@
 import { cbCheckString } from './options.js';
 import { cbCheck, cbEnter, cbWithStrings } from './calls.js';
 import { cbSayInitialized } from './instance.js';
+import { cbRewindStdin } from './stdio.js';
 
 export function cbGetcwd(inst) {
   return cbEnter(inst, 'getcwd', () => {
@@ -64,6 +65,7 @@ export function cbReset(inst) {
     cbCheck(inst, Module._cb_rt_resetenv());
     cbWithStrings(inst, ['/files'], (p) => cbCheck(inst, Module._cb_rt_chdir(p)));
     inst.lastException = null;
+    cbRewindStdin(inst);
     cbSayInitialized(inst);
     return 0;
   });

@@ -34,6 +34,8 @@ export function cbNewInstance(api) {
     stdoutSink: null,
     stderrSink: null,
     stdinPending: new Uint8Array(0),
+    stdinText: null,           // api.standardInBuffer (an accessor): the text, and how much of it was read
+    stdinPos: 0,
     inCallback: null,          // the stdio callback Python is waiting for (calls into Python are refused)
     // runs.js
     asyncRun: null,            // the async run in progress, if any

@@ -47,6 +47,29 @@ export class CbLineSink {
 }
 
 
+/* standardInBuffer's default, as the original Coldbrew had one: input()
+ * without any set-up reads this line instead of meeting the end of input. */
+export const CB_STDIN_HELP = 'Coldbrew: no standard input was provided; set Coldbrew.standardInBuffer, ' +
+  'Coldbrew.onStandardInRead or Coldbrew.onStandardInReadAsync to provide it\n';
+
+/* What of standardInBuffer is not read yet. Reading advances a position
+ * (inst.stdinPos) that assigning the buffer or reset() puts back to 0. The
+ * default text gives way to a callback the user set. */
+export function cbUnreadStdin(inst) {
+  const { api } = inst;
+  const text = inst.stdinText;
+  if (typeof text !== 'string') return '';
+  if (text === CB_STDIN_HELP && (typeof api.onStandardInRead === 'function' || typeof api.onStandardInReadAsync === 'function')) {
+    return '';
+  }
+  return text.slice(inst.stdinPos);
+}
+
+export function cbRewindStdin(inst) {
+  inst.stdinPos = 0;
+  inst.stdinPending = new Uint8Array(0);
+}
+
 /* The devices of one instance, made after each load (lifecycle.js). */
 export function cbMakeStdio(inst) {
   const { api, Module } = inst;
@@ -71,16 +94,17 @@ export function cbMakeStdio(inst) {
     if (!myLife.alive) throw cbUnloadedError();   // unload() from the callback: unwind the run
     return result;
   }
-  const buffered = () => typeof api.standardInBuffer === 'string' && api.standardInBuffer.length;
+  const buffered = () => cbUnreadStdin(inst).length > 0;
   function take(s, from) {
     if (typeof s === 'string') inst.stdinPending = encoder.encode(s);
     else if (s instanceof Uint8Array) inst.stdinPending = s;
     else if (s != null) throw new TypeError(`Coldbrew.${from} must return a string (or null for end of input)`);
   }
   function refillStdin(size) {
-    if (buffered()) {
-      inst.stdinPending = encoder.encode(api.standardInBuffer);
-      api.standardInBuffer = '';
+    const unread = cbUnreadStdin(inst);
+    if (unread.length) {
+      inst.stdinPending = encoder.encode(unread);
+      inst.stdinPos = inst.stdinText.length;   // read: the string itself stays as it is
       return;
     }
     if (typeof api.onStandardInRead === 'function') {

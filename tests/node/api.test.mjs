@@ -5,11 +5,18 @@ import assert from 'node:assert/strict';
 import { Coldbrew, loadedInstance, capture, py } from './helpers.mjs';
 
 describe('loading', () => {
-  test('calling the API before load() is a clear error', () => {
+  test('before load() the object has only the pre-load members; a function kept from a load says it is not loaded', async () => {
     const cb = Coldbrew.createNewInstance();
-    assert.throws(() => cb.run('1'), /not loaded; call and await Coldbrew.load\(\) first/);
-    assert.throws(() => cb.getcwd(), /not loaded/);
-    assert.throws(() => cb.readFile('/x'), /not loaded/);
+    assert.equal(cb.run, undefined);
+    assert.deepEqual(Object.keys(cb).sort(), ['PythonError', 'PythonKeywords', 'PythonVariable', 'createNewInstance', 'load',
+      'onStandardErr', 'onStandardInRead', 'onStandardInReadAsync', 'onStandardOut', 'pyversion', 'standardInBuffer',
+      'unload', 'version']);
+    await cb.load({ hideWarnings: true });
+    const { run, getcwd, readFile } = cb;
+    cb.unload();
+    assert.throws(() => run('1'), /not loaded; call and await Coldbrew.load\(\) first/);
+    assert.throws(() => getcwd(), /not loaded/);
+    assert.throws(() => readFile('/x'), /not loaded/);
   });
 
   test('calling the API while load() is pending says so', async () => {
@@ -48,8 +55,9 @@ describe('loading', () => {
   test('unload() makes it as if load() was never called; load() works again', async () => {
     const cb = await loadedInstance();
     cb.run('kept = 42');
+    const run = cb.run;
     cb.unload();
-    assert.throws(() => cb.run('1'), /not loaded/);
+    assert.throws(() => run('1'), /not loaded/);
     await cb.load({ hideWarnings: true });
     capture(cb);
     assert.throws(() => cb.run('kept'), (e) => e.errorData.type === 'NameError');
@@ -58,9 +66,10 @@ describe('loading', () => {
   test('unload() while load() is pending: that load rejects, the instance stays usable', async () => {
     const cb = Coldbrew.createNewInstance();
     const p = cb.load({ hideWarnings: true });
+    const run = cb.run;
     cb.unload();
     await assert.rejects(p, /unload\(\) was called while loading/);
-    assert.throws(() => cb.run('1'), /not loaded/);
+    assert.throws(() => run('1'), /not loaded/);
     await cb.load({ hideWarnings: true });
     assert.equal(cb.run('1'), 0);
   });

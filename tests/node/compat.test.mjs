@@ -249,6 +249,53 @@ del t, M
 });
 
 describe('loading', () => {
+  test('unload() leaves only the pre-load members and the default handlers; load() brings the API back', async () => {
+    const { Coldbrew } = await import('./helpers.mjs');
+    const inst = Coldbrew.createNewInstance();
+    const before = Object.keys(inst).sort();
+    await inst.load({ hideWarnings: true });
+    assert.ok(Object.keys(inst).includes('run'));
+    const defaultOut = inst.onStandardOut;
+    inst.onStandardOut = () => {};
+    inst.onStandardInRead = () => 'x\n';
+    inst.standardInBuffer = 'mine\n';
+    inst.unload();
+    assert.deepEqual(Object.keys(inst).sort(), before);
+    assert.ok(!Object.keys(inst).includes('run'));
+    assert.equal(inst.onStandardOut, defaultOut);
+    assert.equal(inst.onStandardInRead, null);
+    assert.notEqual(inst.standardInBuffer, 'mine\n');
+    await inst.load({ hideWarnings: true });
+    assert.equal(typeof inst.run, 'function');
+    assert.equal(inst.run('x = 1'), 0);
+    inst.unload();
+  });
+
+  test('the default standardInBuffer tells how to give input; reading advances a position that reset() rewinds', async () => {
+    const { Coldbrew, capture } = await import('./helpers.mjs');
+    const inst = Coldbrew.createNewInstance();
+    await inst.load({ hideWarnings: true });
+    capture(inst);
+    const text = inst.standardInBuffer;
+    assert.match(text, /standardInBuffer.*onStandardInRead.*onStandardInReadAsync/);
+    assert.equal(py(inst, 'print(input())'), text.trimEnd());
+    assert.equal(inst.standardInBuffer, text);   // not consumed
+    assert.throws(() => inst.run('input()'), (e) => e.errorData.exctype === 'EOFError');   // the position is at its end
+    inst.reset();
+    assert.equal(py(inst, 'print(input())'), text.trimEnd());   // rewound
+    inst.standardInBuffer = 'a\nb\n';
+    assert.equal(py(inst, 'print(input(), input())'), 'a b');
+    inst.standardInBuffer = 'a\nb\n';   // assigning again reads it again
+    assert.equal(py(inst, 'print(input())'), 'a');
+    inst.unload();
+    // With a callback set, the default text gives way to it.
+    await inst.load({ hideWarnings: true });
+    capture(inst);
+    inst.onStandardInRead = () => 'typed\n';
+    assert.equal(py(inst, 'print(input())'), 'typed');
+    inst.unload();
+  });
+
   test('load() and reset() each say once that the environment was initialized; hideWarnings silences it', async () => {
     const { Coldbrew } = await import('./helpers.mjs');
     const loud = Coldbrew.createNewInstance();
