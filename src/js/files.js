@@ -144,9 +144,22 @@ export async function cbAddFilesFromZip(inst, path, url) {
   }
 }
 
-/* Zips a file or folder. Browsers download it as `name`; Node writes `name`
- * (relative to the current directory). Returns the zip's bytes. */
+/* Zips a file or folder. Browsers download it as `name` and get the zip's
+ * bytes back; Node writes `name` (relative to the current directory) and
+ * gets a Promise of the bytes that settles once the file is written, as the
+ * original Coldbrew's Node build did. */
 export function cbDownloadPathToZip(inst, path, name) {
+  if (!CB_IS_NODE) return zipAndOffer(inst, path, name);
+  let bytes;
+  try {
+    bytes = zipAndOffer(inst, path, name);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return require('fs').promises.writeFile(name, bytes).then(() => bytes);
+}
+
+function zipAndOffer(inst, path, name) {
   cbCheckString('downloadPathToZip', 'path', path);
   cbCheckString('downloadPathToZip', 'name', name);
   cbRequireLoaded(inst, 'downloadPathToZip');
@@ -164,9 +177,7 @@ export function cbDownloadPathToZip(inst, path, name) {
   } finally {
     try { FS.unlink(tmp); } catch (e) { /* never written */ }
   }
-  if (CB_IS_NODE) {
-    require('fs').writeFileSync(name, bytes);
-  } else if (typeof document === 'object') {
+  if (!CB_IS_NODE && typeof document === 'object') {
     const url = URL.createObjectURL(new Blob([bytes], { type: 'application/zip' }));
     const a = document.createElement('a');
     a.href = url;

@@ -309,7 +309,7 @@ describe('runFile', () => {
   test('runs the add.py example with cwd and args', () => {
     cb.out.length = 0;
     assert.equal(cb.runFile('add.py', { cwd: '/coldbrew/examples', env: {}, args: ['5', '15', '-v'] }), 0);
-    assert.deepEqual(cb.out, ['5 + 15 = 20']);
+    assert.deepEqual(cb.out, ['The answer to 5 + 15 is 20']);
     assert.equal(cb.getcwd(), '/files', 'cwd is restored after the run');
   });
 

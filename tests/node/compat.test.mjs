@@ -248,6 +248,19 @@ del t, M
   });
 });
 
+describe('examples', () => {
+  test("add.py is the original's argparse script: x y [-v/--verbose]", () => {
+    cb.out.length = 0;
+    cb.runFile('add.py', { cwd: '/coldbrew/examples', args: ['5', '15', '-v'] });
+    cb.runFile('/coldbrew/examples/add.py', { args: ['2', '3'] });
+    cb.runFile('/coldbrew/examples/add.py', { args: ['--verbose', '1', '1'] });
+    assert.deepEqual(cb.out, ['The answer to 5 + 15 is 20', '5', 'The answer to 1 + 1 is 2']);
+    cb.err.length = 0;
+    assert.throws(() => cb.runFile('/coldbrew/examples/add.py', { args: ['one'] }), (e) => e.errorData.exitCode === 2);   // argparse's usage error
+    assert.match(cb.err.join('\n'), /invalid int value: 'one'/);
+  });
+});
+
 describe('loading', () => {
   test('unload() leaves only the pre-load members and the default handlers; load() brings the API back', async () => {
     const { Coldbrew } = await import('./helpers.mjs');

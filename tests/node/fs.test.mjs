@@ -106,12 +106,14 @@ describe('zip files', () => {
   });
   const allBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
 
-  test('downloadPathToZip writes a zip (Node: to the given path) with binary entries intact', () => {
+  test('downloadPathToZip writes a zip (Node: to the given path, a Promise settled once written) with binary entries intact', async () => {
     cb.addFile('/home/proj/data.bin', allBytes);
     cb.addFile('/home/proj/src/main.py', 'print("zipped")\n');
     cb.createFolder('/home/proj/empty');
     const file = path.join(dir, 'proj.zip');
-    const bytes = cb.downloadPathToZip('/home/proj', file);
+    const pending = cb.downloadPathToZip('/home/proj', file);
+    assert.ok(pending instanceof Promise);
+    const bytes = await pending;
     assert.deepEqual(new Uint8Array(fs.readFileSync(file)), bytes);
     cb.addFile('/tmp/check.zip', bytes);
     assert.equal(py(cb, 'import zipfile\nz = zipfile.ZipFile("/tmp/check.zip")\nprint(sorted(z.namelist()), z.read("data.bin") == bytes(range(256)))'),
@@ -128,18 +130,18 @@ describe('zip files', () => {
     assert.equal(cb.runFile('main.py', { cwd: '/files/again/src' }), 0);
   });
 
-  test('a zip of a single file, and of / (devices are skipped)', () => {
+  test('a zip of a single file, and of / (devices are skipped)', async () => {
     cb.addFile('/files/one.txt', 'one');
-    const one = cb.downloadPathToZip('/files/one.txt', path.join(dir, 'one.zip'));
+    const one = await cb.downloadPathToZip('/files/one.txt', path.join(dir, 'one.zip'));
     cb.addFile('/tmp/one.zip', one);
     assert.equal(py(cb, 'import zipfile\nprint(zipfile.ZipFile("/tmp/one.zip").namelist())'), "['one.txt']");
-    const all = cb.downloadPathToZip('/', path.join(dir, 'all.zip'));
+    const all = await cb.downloadPathToZip('/', path.join(dir, 'all.zip'));
     cb.addFile('/tmp/all.zip', all);
     assert.equal(py(cb, 'import zipfile\nn = zipfile.ZipFile("/tmp/all.zip").namelist()\nprint("files/one.txt" in n, any(x.startswith("dev/") for x in n))'), 'True False');
   });
 
   test('bad input: a missing path, a missing zip, a file that is not a zip', async () => {
-    assert.throws(() => cb.downloadPathToZip('/no/such/thing', path.join(dir, 'x.zip')), (e) => e.code === 'ENOENT');
+    await assert.rejects(cb.downloadPathToZip('/no/such/thing', path.join(dir, 'x.zip')), (e) => e.code === 'ENOENT');
     await assert.rejects(cb.addFilesFromZip('/files/x', path.join(dir, 'missing.zip')), /cannot read/);
     fs.writeFileSync(path.join(dir, 'not.zip'), 'not a zip');
     await assert.rejects(cb.addFilesFromZip('/files/x', path.join(dir, 'not.zip')), (e) => e.errorData.type === 'BadZipFile');
