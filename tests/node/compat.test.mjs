@@ -262,6 +262,20 @@ describe('examples', () => {
 });
 
 describe('loading', () => {
+  test('every load() starts from pristine /files and library folders', async () => {
+    const { Coldbrew } = await import('./helpers.mjs');
+    const inst = Coldbrew.createNewInstance();
+    await inst.load({ hideWarnings: true });
+    inst.addFile('/files/left.txt', 'x');
+    inst.addFile('/usr/local/lib/python3.13/site-packages/leftover.py', 'X = 1');
+    inst.unload();
+    await inst.load({ hideWarnings: true });
+    assert.equal(inst.pathExists('/files/left.txt'), null);
+    assert.equal(inst.pathExists('/usr/local/lib/python3.13/site-packages/leftover.py'), null);
+    assert.deepEqual(inst.listFiles('/usr/local/lib/python3.13/site-packages'), []);
+    inst.unload();
+  });
+
   test('unload() leaves only the pre-load members and the default handlers; load() brings the API back', async () => {
     const { Coldbrew } = await import('./helpers.mjs');
     const inst = Coldbrew.createNewInstance();
