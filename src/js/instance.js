@@ -48,6 +48,9 @@ export function cbNewInstance(api) {
     // persistence.js
     storeSeen: new Map(),      // persisted root -> generation of the store this instance last loaded/saved
     persistQueue: Promise.resolve(),
+    persistChanged: null,      // Node: paths under persisted folders changed since the last save
+    restoring: false,          // loadFiles is putting files back (not changes to save)
+    nodeSavesSaid: false,
   };
 }
 

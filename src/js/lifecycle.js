@@ -19,7 +19,7 @@ import { CB_JSPI, cbWrapImports, cbAioQueue } from './jspi.js';
 import { cbHost } from './http.js';
 import { cbRequireLoaded, cbSayInitialized, cbUnloadedError, cbWarn } from './instance.js';
 import { cbBegin, cbCrash, cbEnd, cbNotifyIdle, cbPythonError, cbWarnSyncSleep } from './calls.js';
-import { cbLoadFiles, cbPersistedRoots } from './persistence.js';
+import { cbFlushChanges, cbLoadFiles, cbPersistedRoots, cbWatchPersisted } from './persistence.js';
 
 /* The folders Python finds, and the examples (CB_EXAMPLES, from build/assemble_js.py). */
 function makeFolders(FS) {
@@ -160,12 +160,14 @@ async function start(inst, opts, myGeneration) {
   inst.state = 'loaded';
   bridge.callNamed("__import__('_coldbrew').set_host",
     [cbHost(() => CB_JSPI && inst.asyncRun !== null && inst.depth === 1, inst.aio)]);
-  if (cbPersistedRoots(inst).length) await cbLoadFiles(inst);
+  if (cbPersistedRoots(inst).length) await cbLoadFiles(inst, 'load');
+  cbWatchPersisted(inst);   // Node: saved as they change from now on
   if (opts.onProgress) opts.onProgress({ loaded: total, total });
   cbSayInitialized(inst);
 }
 
 export function cbUnload(inst) {
+  cbFlushChanges(inst, 'unload').catch(() => {});   // Node: the last changes, taken before the file system goes
   if (inst.Module && (inst.depth > 0 || inst.asyncRun)) {
     // Called from JS that Python called (a callback, a bridge call): the run
     // on the stack ends with an error as soon as control returns to it; pure

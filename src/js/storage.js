@@ -277,80 +277,125 @@ function cbNodeStore(dir) {
     walk(root);
   }
 
-  return {
-    where: dir,
-    async write(fn, roots, files, seen, overwrite) {
-      const key = path.resolve(dir);
-      const previous = cbStoreTurns.get(key) || Promise.resolve();
-      const mine = previous.then(() => this.writeLocked(fn, roots, files, seen, overwrite));
-      const turn = mine.catch(() => {});
-      cbStoreTurns.set(key, turn);
-      turn.then(() => { if (cbStoreTurns.get(key) === turn) cbStoreTurns.delete(key); });
-      return mine;
-    },
-    async writeLocked(fn, roots, files, seen, overwrite) {
+  /* One archive written atomically: a temporary file, synced, renamed over
+   * the old one, the folder synced. Returns the generation it carries. */
+  function writeArchive(fn, r, files) {
+    const generation = cbNewGeneration();
+    const bytes = cbStoreEncode(files, generation);
+    const tmp = `${file(r)}.${process.pid}.${generation}.tmp`;
+    const fd = fs.openSync(tmp, 'wx', 0o600);
+    try {
+      for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off, Math.min(bytes.length - off, 1 << 24));
+      fs.fsyncSync(fd);
+    } catch (e) {
+      fs.closeSync(fd);
+      fs.rmSync(tmp, { force: true });
+      throw new Error(`Coldbrew.${fn}(): writing ${tmp} failed (the previous save is intact): ${e.message}`);
+    }
+    fs.closeSync(fd);
+    fs.renameSync(tmp, file(r));
+    try {
+      const d = fs.openSync(dir, 'r');
+      fs.fsyncSync(d);
+      fs.closeSync(d);
+    } catch (e) { /* a platform without directory sync */ }
+    // The old plain-tree layout, if any, is replaced by the archive.
+    fs.rmSync(path.join(dir, r.slice(1)), { recursive: true, force: true });
+    return generation;
+  }
+
+  /* Temporary files of saves killed half-way (by this process or a dead one). */
+  function clearLeftovers() {
+    for (const n of fs.readdirSync(dir)) {
+      const m = /^[a-z]+\.cbstore\.(\d+)\.[0-9a-f]+\.tmp$/.exec(n);
+      if (!m) continue;
+      let alive = Number(m[1]) !== process.pid;
+      if (alive) { try { process.kill(Number(m[1]), 0); } catch (e) { alive = e.code === 'EPERM'; } }
+      if (!alive) fs.rmSync(path.join(dir, n), { force: true });
+    }
+  }
+
+  /* A root's saved files and generation (the old plain-tree layout read too). */
+  function readRoot(fn, r) {
+    const files = new Map();
+    let bytes = null;
+    try {
+      bytes = fs.readFileSync(file(r));
+    } catch (e) {
+      if (e.code !== 'ENOENT') throw new Error(`Coldbrew.${fn}(): cannot read ${file(r)}: ${e.message}`);
+    }
+    if (!bytes) {
+      readLegacy(r, files);
+      return { files, generation: null };
+    }
+    const got = cbStoreDecode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file(r));
+    return { files: got.files, generation: got.generation };
+  }
+
+  /* step() in this process's turn for the folder, under the lock (a read:
+   * in turn only, so it sees every save this process started before it). */
+  function inTurn(fn, step, locked = true) {
+    const key = path.resolve(dir);
+    const previous = cbStoreTurns.get(key) || Promise.resolve();
+    const mine = previous.then(async () => {
+      if (!locked) return step();
       const unlock = await lock(fn);
       try {
+        return step();
+      } finally {
+        unlock();
+      }
+    });
+    const turn = mine.catch(() => {});
+    cbStoreTurns.set(key, turn);
+    turn.then(() => { if (cbStoreTurns.get(key) === turn) cbStoreTurns.delete(key); });
+    return mine;
+  }
+
+  return {
+    where: dir,
+    /* Replaces each root's archive with files (a whole snapshot). */
+    write(fn, roots, files, seen, overwrite) {
+      return inTurn(fn, () => {
         for (const r of roots) {
           const current = generationOf(r);
           if (!overwrite && current && current !== seen.get(r)) throw cbStaleError(fn, r, dir);
         }
         for (const r of roots) {
           const mine = new Map([...files].filter(([p]) => p === r || p.startsWith(`${r}/`)));
-          const generation = cbNewGeneration();
-          const bytes = cbStoreEncode(mine, generation);
-          const tmp = `${file(r)}.${process.pid}.${generation}.tmp`;
-          const fd = fs.openSync(tmp, 'wx', 0o600);
-          try {
-            for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off, Math.min(bytes.length - off, 1 << 24));
-            fs.fsyncSync(fd);
-          } catch (e) {
-            fs.closeSync(fd);
-            fs.rmSync(tmp, { force: true });
-            throw new Error(`Coldbrew.${fn}(): writing ${tmp} failed (the previous save is intact): ${e.message}`);
-          }
-          fs.closeSync(fd);
-          fs.renameSync(tmp, file(r));
-          try {
-            const d = fs.openSync(dir, 'r');
-            fs.fsyncSync(d);
-            fs.closeSync(d);
-          } catch (e) { /* a platform without directory sync */ }
-          seen.set(r, generation);
-          // The old plain-tree layout, if any, is replaced by the archive.
-          fs.rmSync(path.join(dir, r.slice(1)), { recursive: true, force: true });
+          seen.set(r, writeArchive(fn, r, mine));
         }
-        // Temporary files of saves killed half-way (by this process or a dead one).
-        for (const n of fs.readdirSync(dir)) {
-          const m = /^[a-z]+\.cbstore\.(\d+)\.[0-9a-f]+\.tmp$/.exec(n);
-          if (!m) continue;
-          let alive = Number(m[1]) !== process.pid;
-          if (alive) { try { process.kill(Number(m[1]), 0); } catch (e) { alive = e.code === 'EPERM'; } }
-          if (!alive) fs.rmSync(path.join(dir, n), { force: true });
-        }
-      } finally {
-        unlock();
-      }
+        clearLeftovers();
+      });
     },
-    async read(fn, roots, seen) {
-      const files = new Map();
-      for (const r of roots) {
-        let bytes = null;
-        try {
-          bytes = fs.readFileSync(file(r));
-        } catch (e) {
-          if (e.code !== 'ENOENT') throw new Error(`Coldbrew.${fn}(): cannot read ${file(r)}: ${e.message}`);
+    /* Node's automatic saves: each change {root, path, entries} replaces
+     * what the archive holds at path (and under it) with entries, the rest
+     * of the archive kept, so instances saving different files never drop
+     * each other's (the same file: the last save wins, as on a disk). */
+    merge(fn, changes) {
+      return inTurn(fn, () => {
+        for (const r of new Set(changes.map((c) => c.root))) {
+          const { files } = readRoot(fn, r);
+          for (const c of changes) {
+            if (c.root !== r) continue;
+            for (const p of [...files.keys()]) if (p === c.path || p.startsWith(`${c.path}/`)) files.delete(p);
+            for (const [p, f] of c.entries) files.set(p, f);
+          }
+          writeArchive(fn, r, files);
         }
-        if (bytes) {
-          const got = cbStoreDecode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file(r));
+        clearLeftovers();
+      });
+    },
+    read(fn, roots, seen) {
+      return inTurn(fn, () => {
+        const files = new Map();
+        for (const r of roots) {
+          const got = readRoot(fn, r);
           for (const [p, f] of got.files) files.set(p, f);
           seen.set(r, got.generation);
-        } else {
-          readLegacy(r, files);
-          seen.set(r, null);
         }
-      }
-      return files;
+        return files;
+      }, false);
     },
   };
 }

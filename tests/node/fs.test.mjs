@@ -150,6 +150,32 @@ describe('zip files', () => {
 });
 
 describe('saveFiles / loadFiles (Node: a folder on disk)', () => {
+  test('Node saves /home as files change, without saveFiles(); saveFiles() and loadFiles() resolve true and say so once', async () => {
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'coldbrew-persist-'));
+    const opts = { hideWarnings: true, fsOptions: { persistHome: true, storage } };
+    const a = await loadedInstance(opts);
+    a.run('open("/home/auto.txt", "w").write("written by Python")\nopen("/files/not-kept.txt", "w").write("x")');
+    a.addFile('/home/helper.txt', 'added from JS');
+    a.unload();   // no saveFiles(): the changes are saved by themselves
+    const b = await loadedInstance(opts);
+    assert.equal(b.readFile('/home/auto.txt'), 'written by Python');
+    assert.equal(b.readFile('/home/helper.txt'), 'added from JS');
+    assert.equal(b.pathExists('/files/not-kept.txt'), null);
+    const loud = await loadedInstance({ hideWarnings: false, fsOptions: { persistHome: true, storage } });
+    const warned = [];
+    const warnConsole = console.warn;
+    console.warn = (m) => warned.push(String(m));
+    try {
+      assert.equal(await loud.saveFiles(), true);
+      assert.equal(await loud.loadFiles(), true);
+      assert.equal(await loud.saveFiles(), true);
+    } finally {
+      console.warn = warnConsole;
+    }
+    assert.equal(warned.length, 1);
+    assert.match(warned[0], /saved automatically/);
+  });
+
   test('/home persists into fsOptions.storage and comes back in a new instance', async () => {
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'coldbrew-persist-'));
     const opts = { hideWarnings: true, fsOptions: { persistHome: true, storage } };
@@ -157,7 +183,7 @@ describe('saveFiles / loadFiles (Node: a folder on disk)', () => {
     a.addFile('/home/keep/data.bin', Uint8Array.from([0, 1, 255]));
     a.addFile('/home/notes.txt', 'kept');
     a.addFile('/tmp/lost.txt', 'not persisted');
-    assert.equal(await a.saveFiles(), 2);
+    assert.equal(await a.saveFiles(), true);
     // One archive per persisted folder; no file of Python's becomes a host file.
     assert.deepEqual(fs.readdirSync(storage), ['home.cbstore']);
     const b = await loadedInstance(opts);   // load() reads them back
@@ -165,11 +191,11 @@ describe('saveFiles / loadFiles (Node: a folder on disk)', () => {
     assert.equal(b.readFile('/home/notes.txt'), 'kept');
     assert.equal(b.pathExists('/tmp/lost.txt'), null);
     b.deletePath('/home/notes.txt');
-    assert.equal(await b.saveFiles(), 1);   // deleted files are deleted from storage too
+    assert.equal(await b.saveFiles(), true);   // deleted files are deleted from storage too
     const c = await loadedInstance(opts);
     assert.equal(c.pathExists('/home/notes.txt'), null);
     b.addFile('/home/notes.txt', 'changed');
-    assert.equal(await b.loadFiles(), 1);
+    assert.equal(await b.loadFiles(), true);
     assert.equal(b.readFile('/home/notes.txt'), 'changed');   // loadFiles adds and overwrites saved files only
   });
 
@@ -179,15 +205,18 @@ describe('saveFiles / loadFiles (Node: a folder on disk)', () => {
     fs.writeFileSync(path.join(storage, 'home/old/file.txt'), 'from the old layout');
     const a = await loadedInstance({ hideWarnings: true, fsOptions: { persistHome: true, storage } });
     assert.equal(a.readFile('/home/old/file.txt'), 'from the old layout');
-    assert.equal(await a.saveFiles(), 1);
+    a.addFile('/home/new.txt', 'new');   // the first save writes the archive, the old files in it
+    assert.equal(await a.saveFiles(), true);
     assert.deepEqual(fs.readdirSync(storage), ['home.cbstore']);
+    const b = await loadedInstance({ hideWarnings: true, fsOptions: { persistHome: true, storage } });
+    assert.deepEqual([b.readFile('/home/old/file.txt'), b.readFile('/home/new.txt')], ['from the old layout', 'new']);
   });
 
   test('persistTmp, and saveFiles without a persist option is a clear error', async () => {
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'coldbrew-persist-'));
     const a = await loadedInstance({ hideWarnings: true, fsOptions: { persistTmp: true, storage } });
     a.addFile('/tmp/t.txt', 'tmp');
-    assert.equal(await a.saveFiles(), 1);
+    assert.equal(await a.saveFiles(), true);
     const b = await loadedInstance({ hideWarnings: true, fsOptions: { persistTmp: true, storage } });
     assert.equal(b.readFile('/tmp/t.txt'), 'tmp');
     const c = await loadedInstance();
