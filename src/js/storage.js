@@ -7,15 +7,18 @@
  *     becomes a host file: names, modes (setuid included), symlinks and times
  *     are records inside the archive, so a save cannot plant an executable,
  *     follow or create a link on the host, or fail on a name the host refuses.
- *     A save writes a temporary file, syncs it and renames it over the old
- *     archive: killed at any moment, the store holds the old save or the new.
- *   - Browsers: IndexedDB, one readwrite transaction per save.
- * Concurrent writers: every save stamps the folder's record with a new
- * generation. An instance remembers the generation it last loaded or saved;
- * a save finding another one there (another instance saved in between)
- * refuses with a clear error (code ESTALE) instead of silently dropping that
- * instance's files, unless called with {overwrite: true}. In Node a lock file
- * held during the check-and-write serialises two processes' saves.
+ *     Node saves by itself as files change (persistence.js): each save merges
+ *     the changed paths into the archive (merge()), so instances sharing the
+ *     folder keep each other's files. It writes a temporary file, syncs it
+ *     and renames it over the old archive: killed at any moment, the store
+ *     holds the old save or the new. A lock file held during the
+ *     read-merge-write serialises two processes' saves.
+ *   - Browsers: IndexedDB, one readwrite transaction per saveFiles(), which
+ *     writes a whole snapshot. Every save stamps the folder's record with a
+ *     new generation. An instance remembers the generation it last loaded or
+ *     saved; a save finding another one there (another instance saved in
+ *     between) refuses with a clear error (code ESTALE) instead of silently
+ *     dropping that instance's files, unless called with {overwrite: true}.
  *
  * Why the MEMFS nodes are read directly: the saver must see every file
  * whatever Python did to its permission bits (a chmod 0 file or folder), and
@@ -238,28 +241,6 @@ function cbNodeStore(dir) {
     }
   }
 
-  /* The generation stamped in a root's archive (null: none saved). */
-  function generationOf(root) {
-    let fd;
-    try {
-      fd = fs.openSync(file(root), 'r');
-    } catch (e) {
-      return null;
-    }
-    try {
-      const head = Buffer.alloc(12);
-      fs.readSync(fd, head, 0, 12, 0);
-      const n = head.readUInt32LE(8);
-      const json = Buffer.alloc(Math.min(n, 1 << 30));
-      fs.readSync(fd, json, 0, json.length, 12);
-      return JSON.parse(json.toString('utf8')).generation;
-    } catch (e) {
-      return undefined;   // damaged: a save may replace it
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-
   /* Files saved by earlier versions as a plain tree (dir/home/...): read
    * without following links, regular files and folders only. */
   function readLegacy(root, files) {
@@ -354,20 +335,6 @@ function cbNodeStore(dir) {
 
   return {
     where: dir,
-    /* Replaces each root's archive with files (a whole snapshot). */
-    write(fn, roots, files, seen, overwrite) {
-      return inTurn(fn, () => {
-        for (const r of roots) {
-          const current = generationOf(r);
-          if (!overwrite && current && current !== seen.get(r)) throw cbStaleError(fn, r, dir);
-        }
-        for (const r of roots) {
-          const mine = new Map([...files].filter(([p]) => p === r || p.startsWith(`${r}/`)));
-          seen.set(r, writeArchive(fn, r, mine));
-        }
-        clearLeftovers();
-      });
-    },
     /* Node's automatic saves: each change {root, path, entries} replaces
      * what the archive holds at path (and under it) with entries, the rest
      * of the archive kept, so instances saving different files never drop
