@@ -39,9 +39,13 @@
 
 /* ---- the periodic hook (replaces Python/emscripten_signal.c) ---------------- */
 
+/* The signal the host sent (Coldbrew.interrupt(): SIGINT), taken: an
+ * Int32Array the JS API makes (shared with the calling thread in worker
+ * mode), or any buffer a host set as CPython's own file allowed. */
 EM_JS(int, cb_js_pending_signal, (void), {
     const buffer = Module.Py_EmscriptenSignalBuffer;
     if (!buffer) return 0;
+    if (buffer instanceof Int32Array) return Atomics.exchange(buffer, 0, 0);
     const signal = buffer[0];
     buffer[0] = 0;
     return signal;
@@ -56,6 +60,22 @@ EMSCRIPTEN_KEEPALIVE int Py_EMSCRIPTEN_SIGNAL_HANDLING = 0;   /* CPython's name:
 int _Py_emscripten_signal_clock = 50;                          /* checks left until it runs */
 static int cb_async_running;   /* inside an async run: suspending imports allowed */
 static int cb_async_interval = 50;
+/* Outside async runs the hook only looks for a signal (Coldbrew.interrupt()),
+ * every this many interpreter checks: one JS call per ~1000 checks. */
+#define CB_SIGNAL_INTERVAL 1000
+static unsigned cb_signal_calls;   /* PyErr_CheckSignals() calls, to look every 64th time */
+
+/* Takes a pending host signal into CPython (KeyboardInterrupt for SIGINT
+ * at the next check); 1 if there was one. */
+static int
+cb_async_poll_signal(void)
+{
+    int signal = cb_js_pending_signal();
+    if (signal) {
+        PyErr_SetInterruptEx(signal);
+    }
+    return signal != 0;
+}
 
 static int cb_abandoned;   /* the JS side unloaded this instance during a run */
 
@@ -84,12 +104,11 @@ _Py_CheckEmscriptenSignals(void)
     if (cb_abandoned) {
         cb_js_abandoned();
     }
-    if (!Py_EMSCRIPTEN_SIGNAL_HANDLING) {
-        return;
-    }
-    int signal = cb_js_pending_signal();
-    if (signal) {
-        PyErr_SetInterruptEx(signal);
+    /* PyErr_CheckSignals() comes here very often (per str(int), per sort,
+     * and from C loops such as re's matcher): a look at the host's signal
+     * costs a JS call, so only every 64th time. */
+    if (Py_EMSCRIPTEN_SIGNAL_HANDLING && (++cb_signal_calls & 63) == 0) {
+        cb_async_poll_signal();
     }
 }
 
@@ -101,7 +120,10 @@ _Py_CheckEmscriptenSignalsPeriodically(void)
         if (cb_async_running) {
             cb_js_async_tick();   /* may suspend this whole stack (JSPI) */
         }
-        _Py_CheckEmscriptenSignals();
+        if (cb_abandoned) {
+            cb_js_abandoned();
+        }
+        cb_async_poll_signal();
     }
     else if (Py_EMSCRIPTEN_SIGNAL_HANDLING) {
         _Py_emscripten_signal_clock--;
@@ -114,16 +136,18 @@ cb_async_on(void)
     return cb_async_running;
 }
 
-/* Async runs on or off; `interval`: interpreter checks between two ticks. */
+/* Async runs on or off; `interval`: interpreter checks between two ticks.
+ * The hook stays on either way (after the first call, made at load): off an
+ * async run it only looks for a host signal. */
 CB_EXPORT void
 cb_async_set(int on, int interval)
 {
     cb_async_running = on;
-    cb_async_interval = interval > 0 ? interval : 50;
+    cb_async_interval = on ? (interval > 0 ? interval : 50) : CB_SIGNAL_INTERVAL;
     if (_Py_emscripten_signal_clock > cb_async_interval) {
         _Py_emscripten_signal_clock = cb_async_interval;
     }
-    Py_EMSCRIPTEN_SIGNAL_HANDLING = on;
+    Py_EMSCRIPTEN_SIGNAL_HANDLING = 1;
 }
 
 /* Tells JS that an async run has started on the wasm stack (cb_rt_async_call). */
@@ -135,9 +159,16 @@ cb_async_enter(void)
 
 /* ---- sleeping ------------------------------------------------------------------------ */
 
+/* Blocks ms milliseconds; a signal (the shared cell turns non-zero: Coldbrew.interrupt()
+ * from the calling thread in worker mode) wakes it early. */
 EM_JS(void, cb_js_sleep, (double ms), {
     if (!(ms > 0)) return;
+    const cell = Module.Py_EmscriptenSignalBuffer;
     try {
+        if (cell instanceof Int32Array && cell.buffer instanceof SharedArrayBuffer) {
+            Atomics.wait(cell, 0, 0, ms);
+            return;
+        }
         if (!Module.coldbrew.sleepCell) Module.coldbrew.sleepCell = new Int32Array(new SharedArrayBuffer(4));
         Atomics.wait(Module.coldbrew.sleepCell, 0, 0, ms);
         return;
@@ -145,7 +176,7 @@ EM_JS(void, cb_js_sleep, (double ms), {
         /* no SharedArrayBuffer, or a thread that may not block: spin below */
     }
     const end = performance.now() + ms;
-    while (performance.now() < end) {}
+    while (performance.now() < end && !(cell && cell[0])) {}
 });
 
 /* The reference warned when Python slept synchronously (the JS API says it once per run). */
@@ -154,18 +185,21 @@ EM_JS(void, cb_js_warn_sync_sleep, (void), {
 });
 
 /* Sleeps ms milliseconds: suspended on a timer in an async run; otherwise
- * blocked in Atomics.wait (warning once per run, as the reference did). */
-void
+ * blocked in Atomics.wait (warning on each call, as the reference did).
+ * Returns 1 when a host signal (Coldbrew.interrupt()) cut it short: the
+ * caller reports EINTR, and CPython raises KeyboardInterrupt. */
+int
 cb_async_sleep(double ms)
 {
     if (cb_async_running) {
         cb_js_sleep_async(ms);
-        return;
+    } else {
+        if (ms > 0) {
+            cb_js_warn_sync_sleep();
+        }
+        cb_js_sleep(ms);
     }
-    if (ms > 0) {
-        cb_js_warn_sync_sleep();
-    }
-    cb_js_sleep(ms);
+    return cb_async_poll_signal();
 }
 
 /* ---- standard input in async runs (Coldbrew.onStandardInReadAsync) --------------------- */
@@ -178,12 +212,14 @@ EM_JS(void, cb_js_stdin_async, (int size), { throw new Error('Coldbrew: asynchro
 /* Before a read of fd 0 (cb_libc.c's read): in an async run, when no input
  * is buffered, waits for onStandardInReadAsync's Promise (the event loop
  * runs meanwhile); the read itself then goes through the stdin device. */
-void
+int
 cb_async_stdin_wait(size_t count)
 {
     if (cb_async_running && count > 0 && cb_js_stdin_wants_async()) {
         cb_js_stdin_async(count > 0x7fffffff ? 0x7fffffff : (int)count);
+        return cb_async_poll_signal();   /* interrupted while waiting: EINTR */
     }
+    return 0;
 }
 
 /* ---- asyncio's waiting (src/py/_coldbrew/aio.py) ---------------------------------- */
@@ -230,12 +266,15 @@ cb_aio_wait(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (cb_async_running && ms != 0) {
         /* suspended until a Promise settles or the next timer is due */
         n = pending || ms > 0 ? cb_js_aio_wait_async(ms) : -2;
+        if (n >= 0 && cb_async_poll_signal() && PyErr_CheckSignals() < 0) {
+            return NULL;   /* Coldbrew.interrupt() while the loop waited */
+        }
     } else {
         /* a zero timeout (ready callbacks) never suspends: the periodic
          * hook still yields to the event loop every few ms of work */
         n = cb_js_aio_poll(ms, pending);
-        if (n == 0 && ms > 0) {
-            cb_async_sleep(ms);
+        if (n == 0 && ms > 0 && cb_async_sleep(ms)) {
+            return PyErr_CheckSignals() < 0 ? NULL : PyLong_FromLong(0);
         }
     }
     if (n == -1) {

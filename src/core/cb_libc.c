@@ -55,8 +55,9 @@ __syscall_socket(int domain, int type, int protocol, int dummy1, int dummy2, int
 ssize_t
 read(int fd, void *buf, size_t count)
 {
-    if (fd == 0) {
-        cb_async_stdin_wait(count);
+    if (fd == 0 && cb_async_stdin_wait(count)) {
+        errno = EINTR;   /* Coldbrew.interrupt() while waiting for input: KeyboardInterrupt */
+        return -1;
     }
     __wasi_iovec_t iov = {.buf = buf, .buf_len = count};
     __wasi_size_t num;
@@ -84,6 +85,5 @@ clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct tim
         clock_gettime(clk, &now);
         ms -= now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
     }
-    cb_async_sleep(ms);
-    return 0;
+    return cb_async_sleep(ms) ? EINTR : 0;
 }

@@ -60,8 +60,8 @@ void cb_val_set_js_type(PyTypeObject *type, int (*encode)(PyObject *), PyObject 
 int cb_async_on(void);                       /* inside an async run (suspending imports allowed)? */
 int cb_async_init(PyObject *module);         /* adds the asyncio helpers to the module */
 void cb_async_enter(void);                   /* an async run has started on the wasm stack */
-void cb_async_sleep(double ms);              /* time.sleep: a timer (async run) or Atomics.wait */
-void cb_async_stdin_wait(size_t count);      /* before reading fd 0: await onStandardInReadAsync if due */
+int cb_async_sleep(double ms);              /* time.sleep: a timer (async run) or Atomics.wait */
+int cb_async_stdin_wait(size_t count);      /* before reading fd 0: await onStandardInReadAsync if due */
 
 /* cb_names.c: the casing rule of transformVariableCasing */
 int cb_names_casing(void);                   /* is transformVariableCasing on? */

@@ -15,6 +15,7 @@
 import { PythonKeywords, PythonVariable } from './bridge.js';
 import { PythonError, cbCheckString } from './options.js';
 import { cbNewInstance, cbRequireLoaded } from './instance.js';
+import { cbInterrupt } from './calls.js';
 import { cbLoad, cbUnload } from './lifecycle.js';
 import { cbRun, cbRunFile, cbRunAsync, cbRunFileAsync, cbSetAsyncYieldRate } from './runs.js';
 import { cbGetVariableAsync, cbRunFunctionAsync } from './async-variables.js';
@@ -86,6 +87,7 @@ function createColdbrew() {
     runFunctionAsync(name, ...args) { return cbRunFunctionAsync(inst, name, args); },
     getVariableAsync(name) { return cbGetVariableAsync(inst, name); },
     setAsyncYieldRate(rate) { return cbSetAsyncYieldRate(inst, rate); },
+    interrupt() { return cbInterrupt(inst); },
     getAsyncYieldRate() { return inst.yieldRate; },
   });
 

@@ -30,7 +30,28 @@ export function cbBegin(inst, fn, onVariable = false) {
   // A call nested in an async run (JS called from that Python calling
   // Python again) runs synchronously: no suspending imports under it.
   if (inst.asyncRun && inst.depth === 1 && CB_JSPI) inst.Module._cb_async_set(0, 0);
+  if (inst.depth === 0 && inst.signal) Atomics.store(inst.signal, 0, 0);   // an interrupt() of an earlier run is spent
   inst.depth++;
+}
+
+/* The cell Coldbrew.interrupt() writes a signal number into (SIGINT, 2):
+ * an Int32Array, on a SharedArrayBuffer where the host has one. */
+export function cbSignalCell() {
+  let shared = null;
+  try { shared = new SharedArrayBuffer(4); } catch (e) { /* a page that is not cross-origin isolated */ }
+  return new Int32Array(shared || new ArrayBuffer(4));
+}
+
+/* Coldbrew.interrupt(): KeyboardInterrupt in the running Python program,
+ * at its next check (or at once where it waits: sleep, input, asyncio).
+ * false when nothing runs. */
+export function cbInterrupt(inst) {
+  cbRequireLoaded(inst, 'interrupt');
+  if (inst.depth === 0 && inst.asyncRun === null) return false;
+  Atomics.store(inst.signal, 0, 2);
+  if (inst.signal.buffer instanceof SharedArrayBuffer) Atomics.notify(inst.signal, 0);
+  if (inst.wake) inst.wake();   // an async run's wait on a timer, on input or on asyncio ends now
+  return true;
 }
 
 /* A call while an asynchronous run is in flight on the instance (the

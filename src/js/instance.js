@@ -41,6 +41,8 @@ export function cbNewInstance(api) {
     asyncRun: null,            // the async run in progress, if any
     paused: false,             // that run is suspended, waiting for the event loop
     yieldRate: null,           // null: by time (CB_YIELD_MS); a number: interpreter checks; Infinity: never
+    signal: null,              // calls.js cbSignalCell: where interrupt() writes SIGINT for the periodic hook
+    wake: null,                // ends the async run's current wait (interrupt())
     // async-variables.js
     asyncQueue: Promise.resolve(),
     // files.js

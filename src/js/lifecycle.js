@@ -18,7 +18,7 @@ import { cbMakeStdio } from './stdio.js';
 import { CB_JSPI, cbWrapImports, cbAioQueue } from './jspi.js';
 import { cbHost } from './http.js';
 import { cbRequireLoaded, cbSayInitialized, cbUnloadedError, cbWarn } from './instance.js';
-import { cbBegin, cbCrash, cbEnd, cbNotifyIdle, cbPythonError, cbWarnSyncSleep } from './calls.js';
+import { cbBegin, cbCrash, cbEnd, cbNotifyIdle, cbPythonError, cbSignalCell, cbWarnSyncSleep } from './calls.js';
 import { cbFlushChanges, cbLoadFiles, cbPersistedRoots, cbWatchPersisted } from './persistence.js';
 
 /* The folders Python finds, and the examples (CB_EXAMPLES, from build/assemble_js.py). */
@@ -155,6 +155,10 @@ async function start(inst, opts, myGeneration) {
     throw new Error(`Coldbrew.load(): Python failed to start: ${info ? info.traceback : startupErrors.join('\n')}`);
   }
   Module._cb_rt_set_c_recursion_limit(cbCRecursionBudget());
+  // Coldbrew.interrupt() writes SIGINT here; the periodic hook (cb_async.c)
+  // takes it. Shared where the host allows, so that a sleep can be woken.
+  Module.Py_EmscriptenSignalBuffer = inst.signal = cbSignalCell();
+  Module._cb_async_set(0, 0);   // the hook on: it looks for a signal every ~1000 interpreter checks
   Module._cb_names_set_casing(opts.transformVariableCasing !== false ? 1 : 0);
   inst.yieldRate = opts.asyncYieldRate === undefined ? null : opts.asyncYieldRate;
   inst.state = 'loaded';

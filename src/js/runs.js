@@ -110,9 +110,13 @@ function asyncRunRecord(inst) {
     pause(promise, kind = true) {
       inst.paused = kind;
       const myLife = inst.life;
+      // A wait (not an await of a JS value) ends early on interrupt().
+      const waited = promise && kind === true
+        ? Promise.race([promise, new Promise((resolve) => { inst.wake = resolve; })]) : promise;
       return new Promise((resolve, reject) => {
         myLife.pauses.add(reject);
-        (promise || Promise.resolve()).then(() => {
+        (waited || Promise.resolve()).then(() => {
+          inst.wake = null;
           myLife.pauses.delete(reject);
           if (!myLife.alive) return;
           inst.paused = false;

@@ -259,6 +259,29 @@ describe('asynchronous runs in a page (JSPI)', () => {
   });
 });
 
+describe('interrupt() in a page', () => {
+  test('a busy loop and a long sleep in runAsync end with KeyboardInterrupt; the page and runtime go on', async () => {
+    const page = await loaded({ hideWarnings: true });
+    const r = await page.evaluate(async () => {
+      const out = {};
+      for (const [name, source] of [['loop', 'while True:\n    pass'], ['sleep', 'import time\ntime.sleep(100)']]) {
+        const run = Coldbrew.runAsync(source);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const t0 = performance.now();
+        Coldbrew.interrupt();
+        try { await run; out[name] = 'finished'; } catch (e) { out[name] = [e.errorData.exctype, performance.now() - t0]; }
+      }
+      out.after = Coldbrew.run('x = 1');
+      return out;
+    });
+    assert.equal(r.loop[0], 'KeyboardInterrupt');
+    assert.equal(r.sleep[0], 'KeyboardInterrupt');
+    assert.ok(r.loop[1] < 100 && r.sleep[1] < 100, JSON.stringify(r));
+    assert.equal(r.after, 0);
+    assert.deepEqual(page.errors, []);
+  });
+});
+
 describe('asyncio, async stdin and async variables in a page', () => {
   test('coroutines await fetch(); input() awaits onStandardInReadAsync; getVariableAsync chains', async () => {
     const page = await loaded();

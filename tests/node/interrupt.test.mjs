@@ -1,0 +1,80 @@
+// Coldbrew.interrupt(): KeyboardInterrupt in the running program, on the
+// calling thread (async runs, and sync runs from a callback). Worker mode has
+// its own tests.
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadedInstance } from './helpers.mjs';
+
+const JSPI = typeof WebAssembly.Suspending === 'function';
+let cb;
+before(async () => { cb = await loadedInstance(); });
+
+/* Starts run(), interrupts it after ms; resolves to [outcome, ms from interrupt() to settling]. */
+async function interruptAfter(run, ms) {
+  const p = run();
+  let t0 = 0;
+  setTimeout(() => { t0 = performance.now(); assert.equal(cb.interrupt(), true); }, ms);
+  let outcome;
+  try {
+    outcome = await p;
+  } catch (e) {
+    outcome = e;
+  }
+  return [outcome, performance.now() - t0];
+}
+
+const isInterrupt = (e) => e instanceof cb.PythonError && e.errorData.exctype === 'KeyboardInterrupt';
+
+describe('interrupt() in async runs', { skip: !JSPI && 'needs JSPI' }, () => {
+  for (const [name, source] of [
+    ['a busy loop', 'while True:\n    pass'],
+    ['time.sleep(100)', 'import time\ntime.sleep(100)'],
+    ['a deep recursion, then a loop', 'import sys\ndef f(n):\n    return f(n + 1)\ntry:\n    f(0)\nexcept RecursionError:\n    pass\nwhile True:\n    pass'],
+    ['an asyncio sleep', 'import asyncio\nasyncio.run(asyncio.sleep(100))'],
+  ]) {
+    test(`${name} ends with KeyboardInterrupt within 100 ms; the runtime stays usable`, async () => {
+      const [outcome, ms] = await interruptAfter(() => cb.runAsync(source), 50);
+      assert.ok(isInterrupt(outcome), String(outcome));
+      assert.ok(ms < 100, `settled ${ms.toFixed(1)} ms after interrupt()`);
+      assert.equal(cb.run('x = 1'), 0);
+    });
+  }
+
+  test('input() waiting for onStandardInReadAsync is interrupted', async () => {
+    cb.onStandardInReadAsync = () => new Promise(() => {});
+    try {
+      const [outcome, ms] = await interruptAfter(() => cb.runAsync('input()'), 50);
+      assert.ok(isInterrupt(outcome), String(outcome));
+      assert.ok(ms < 100, `${ms} ms`);
+    } finally {
+      cb.onStandardInReadAsync = null;
+    }
+  });
+
+  test('Python may catch KeyboardInterrupt and go on', async () => {
+    const p = cb.runAsync('caught = 0\nwhile caught < 2:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        caught += 1');
+    setTimeout(() => cb.interrupt(), 30);
+    setTimeout(() => cb.interrupt(), 90);
+    assert.equal(await p, 0);
+    assert.equal(cb.getVariable('caught'), 2);
+  });
+});
+
+describe('interrupt() otherwise', () => {
+  test('from a callback of a synchronous run', () => {
+    const seen = [];
+    const saved = cb.onStandardOut;
+    cb.onStandardOut = (line) => { seen.push(line); if (line === '100') cb.interrupt(); };
+    try {
+      assert.throws(() => cb.run('i = 0\nwhile True:\n    i += 1\n    print(i)'), isInterrupt);
+    } finally {
+      cb.onStandardOut = saved;
+    }
+    assert.ok(seen.length >= 100 && seen.length < 2000, `${seen.length} lines`);
+  });
+
+  test('with nothing running it does nothing (false), and a later run is not interrupted', () => {
+    assert.equal(cb.interrupt(), false);
+    assert.equal(cb.run('import time\ntime.sleep(0.01)\nx = 2'), 0);
+  });
+});
