@@ -96,6 +96,14 @@ cb_async_abandon(void)
     _Py_emscripten_signal_clock = 0;
 }
 
+/* For a wait the JS API ends on an interrupt (worker mode's stdin): the
+ * signal goes into CPython now, so the EINTR that follows raises it. */
+CB_EXPORT int
+cb_async_take_signal(void)
+{
+    return cb_async_poll_signal();
+}
+
 void
 _Py_CheckEmscriptenSignals(void)
 {

@@ -24,6 +24,11 @@ import { cbAddFile, cbAddFilesFromZip, cbCreateFolder, cbDeletePath, cbDownloadP
   cbReadBinaryFile, cbReadFile } from './files.js';
 import { cbLoadFiles, cbSaveFiles } from './persistence.js';
 import { CB_STDIN_HELP } from './stdio.js';
+import { cbStartWorker, cbStopWorker, cbWorkerMembers } from './worker-client.js';
+import { cbServeWorker, cbWorkerChannel } from './worker-server.js';
+import { cbCheckOptions } from './options.js';
+
+const CB_INSTANCE = Symbol('coldbrew.instance');   // the worker's server reaches its instance's state
 
 export { PythonError };
 
@@ -60,13 +65,21 @@ function createColdbrew() {
   api.standardInBuffer = CB_STDIN_HELP;
   Object.assign(api, {
     load(options) {
+      if (options !== null && typeof options === 'object' && options.worker === true) return loadWorker(options);
       Object.assign(api, loaded);   // the rest of the API, from the call on (a call while loading says so)
       const loading = cbLoad(inst, options);
       loading.catch(() => { if (inst.state === 'unloaded') removeLoaded(); });
       return loading;
     },
-    unload() {
-      cbUnload(inst);
+    unload(reason) {
+      if (inst.worker) {
+        cbStopWorker(inst.worker, reason);
+        inst.worker = null;
+        inst.state = 'unloaded';
+        inst.generation++;
+      } else {
+        cbUnload(inst);
+      }
       removeLoaded();
       Object.assign(api, defaults);
       api.standardInBuffer = CB_STDIN_HELP;
@@ -76,7 +89,37 @@ function createColdbrew() {
 
   // What load() adds (and unload() takes away again).
   const loaded = {};
-  const removeLoaded = () => { for (const k of Object.keys(loaded)) delete api[k]; };
+  let workerKeys = [];
+  const removeLoaded = () => { for (const k of [...Object.keys(loaded), ...workerKeys]) delete api[k]; };
+
+  /* load({worker: true}): Python in a worker, every method a Promise (worker-client.js). */
+  function loadWorker(options) {
+    try {
+      cbCheckOptions(options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (inst.state === 'loaded') return Promise.resolve();
+    if (inst.state === 'loading') return inst.loading;
+    inst.state = 'loading';
+    inst.hideWarnings = !!options.hideWarnings;
+    const myGeneration = ++inst.generation;
+    inst.loading = cbStartWorker(inst, options).then((client) => {
+      if (myGeneration !== inst.generation) {
+        cbStopWorker(client);
+        throw new Error('Coldbrew.load(): unload() was called while loading');
+      }
+      inst.worker = client;
+      const members = cbWorkerMembers(inst, client, (err) => api.unload(err));
+      workerKeys = Object.keys(members);
+      Object.assign(api, members);
+      inst.state = 'loaded';
+    }, (e) => {
+      if (myGeneration === inst.generation) inst.state = 'unloaded';
+      throw e;
+    });
+    return inst.loading;
+  }
 
   // Running Python (runs.js, async-variables.js).
   Object.assign(loaded, {
@@ -141,7 +184,15 @@ function createColdbrew() {
 
   /* For tests and tools: the Emscripten module of this instance (or null). */
   Object.defineProperty(api, '_module', { get: () => inst.Module });
+  Object.defineProperty(api, CB_INSTANCE, { value: inst });
   return api;
 }
 
 export const Coldbrew = createColdbrew();
+
+// In a worker that worker mode started, this bundle serves its client.
+const cbChannel = cbWorkerChannel();
+if (cbChannel) {
+  const served = createColdbrew();
+  cbServeWorker(cbChannel, served, served[CB_INSTANCE]);
+}

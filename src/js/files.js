@@ -177,15 +177,19 @@ function zipAndOffer(inst, path, name) {
   } finally {
     try { FS.unlink(tmp); } catch (e) { /* never written */ }
   }
-  if (!CB_IS_NODE && typeof document === 'object') {
-    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/zip' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
-  }
+  if (!CB_IS_NODE) cbOfferDownload(bytes, name);
   return bytes;
+}
+
+/* A browser page downloads the bytes as a file called name (nothing in a worker). */
+export function cbOfferDownload(bytes, name) {
+  if (typeof document !== 'object') return;
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/zip' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }

@@ -42,6 +42,8 @@ export function cbNewInstance(api) {
     paused: false,             // that run is suspended, waiting for the event loop
     yieldRate: null,           // null: by time (CB_YIELD_MS); a number: interpreter checks; Infinity: never
     signal: null,              // calls.js cbSignalCell: where interrupt() writes SIGINT for the periodic hook
+    sharedSignal: null,        // worker mode, in the worker: the calling thread's cell (worker-server.js)
+    worker: null,              // worker mode, on the calling thread: the client (worker-client.js)
     wake: null,                // ends the async run's current wait (interrupt())
     // async-variables.js
     asyncQueue: Promise.resolve(),

@@ -157,7 +157,7 @@ async function start(inst, opts, myGeneration) {
   Module._cb_rt_set_c_recursion_limit(cbCRecursionBudget());
   // Coldbrew.interrupt() writes SIGINT here; the periodic hook (cb_async.c)
   // takes it. Shared where the host allows, so that a sleep can be woken.
-  Module.Py_EmscriptenSignalBuffer = inst.signal = cbSignalCell();
+  Module.Py_EmscriptenSignalBuffer = inst.signal = inst.sharedSignal || cbSignalCell();
   Module._cb_async_set(0, 0);   // the hook on: it looks for a signal every ~1000 interpreter checks
   Module._cb_names_set_casing(opts.transformVariableCasing !== false ? 1 : 0);
   inst.yieldRate = opts.asyncYieldRate === undefined ? null : opts.asyncYieldRate;

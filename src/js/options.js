@@ -32,8 +32,7 @@ export const CB_LOAD_OPTIONS = {
     : v ? 'is not available in this build yet' : null),
   asyncYieldRate: (v) => (v === null || (typeof v === 'number' && v > 0) ? null
     : 'must be null or a number greater than 0 (Infinity allowed)'),
-  worker: (v) => (typeof v !== 'boolean' ? 'must be a boolean'
-    : v ? 'is not available in this build yet (Python runs on the calling thread)' : null),
+  worker: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
   transformVariableCasing: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
   threadWorkers: (v) => (!Number.isInteger(v) ? 'must be a whole number greater than 0'
     : v <= 0 ? 'must be greater than 0'

@@ -111,8 +111,11 @@ function asyncRunRecord(inst) {
       inst.paused = kind;
       const myLife = inst.life;
       // A wait (not an await of a JS value) ends early on interrupt().
+      // (An interrupt that came before the wait began ends it at once.)
+      const interrupted = inst.signal !== null && Atomics.load(inst.signal, 0) !== 0;
       const waited = promise && kind === true
-        ? Promise.race([promise, new Promise((resolve) => { inst.wake = resolve; })]) : promise;
+        ? (interrupted ? Promise.resolve() : Promise.race([promise, new Promise((resolve) => { inst.wake = resolve; })]))
+        : promise;
       return new Promise((resolve, reject) => {
         myLife.pauses.add(reject);
         (waited || Promise.resolve()).then(() => {

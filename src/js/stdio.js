@@ -86,6 +86,7 @@ export function cbMakeStdio(inst) {
       result = body();
     } catch (e) {
       if (!myLife.alive) throw cbUnloadedError();
+      if (e && e.cbErrno) throw new FS.ErrnoError(e.cbErrno);   // worker mode's stdin, interrupted: EINTR
       console.error(`Coldbrew: ${what} threw:`, e);
       throw new FS.ErrnoError(29);
     } finally {

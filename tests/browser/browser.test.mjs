@@ -259,6 +259,51 @@ describe('asynchronous runs in a page (JSPI)', () => {
   });
 });
 
+describe('worker mode in a page', () => {
+  test('load({worker: true}): Promises, output, input, a remote variable, interrupt and a time limit; the page stays responsive', async () => {
+    const page = await openPage(browser, `${base}/tests/browser/page.html`);
+    const r = await page.evaluate(async () => {
+      const out = { isolated: crossOriginIsolated, lines: [] };
+      Coldbrew.onStandardOut = (line) => out.lines.push(line);
+      await Coldbrew.load({ worker: true, hideWarnings: true });
+      out.rc = await Coldbrew.run('print("from the worker")\nimport collections\nc = collections.Counter("aab")');
+      out.value = await Coldbrew.getVariable('21 * 2');
+      const c = await Coldbrew.getVariable('c');
+      out.remote = [c.__type__, await c.a, await c.mostCommon(1)];
+      Coldbrew.standardInBuffer = 'typed\n';
+      await Coldbrew.run('print(input().upper())');
+      let ticks = 0;
+      const timer = setInterval(() => { ticks++; }, 5);
+      const loop = Coldbrew.run('while True:\n    pass');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const t0 = performance.now();
+      await Coldbrew.interrupt();
+      try { await loop; } catch (e) { out.interrupted = [e.errorData.exctype, performance.now() - t0]; }
+      clearInterval(timer);
+      out.ticks = ticks;
+      try { await Coldbrew.run('while True:\n    try:\n        while True: pass\n    except KeyboardInterrupt:\n        pass', { timeout: 100, grace: 200 }); }
+      catch (e) { out.timeout = e.code; }
+      out.unloaded = typeof Coldbrew.run;
+      await Coldbrew.load({ worker: true, hideWarnings: true });
+      out.again = await Coldbrew.run('x = 1');
+      Coldbrew.unload();
+      return out;
+    });
+    assert.equal(r.isolated, true);
+    assert.equal(r.rc, 0);
+    assert.equal(r.value, 42);
+    assert.deepEqual(r.remote, ['Counter', 2, [['a', 2]]]);
+    assert.deepEqual(r.lines, ['from the worker', 'TYPED']);
+    assert.equal(r.interrupted[0], 'KeyboardInterrupt');
+    assert.ok(r.interrupted[1] < 100, `${r.interrupted[1]} ms`);
+    assert.ok(r.ticks >= 20, `page timers ran while Python looped in the worker: ${r.ticks}`);
+    assert.equal(r.timeout, 'COLDBREW_TIMEOUT');
+    assert.equal(r.unloaded, 'undefined');
+    assert.equal(r.again, 0);
+    assert.deepEqual(page.errors, []);
+  });
+});
+
 describe('interrupt() in a page', () => {
   test('a busy loop and a long sleep in runAsync end with KeyboardInterrupt; the page and runtime go on', async () => {
     const page = await loaded({ hideWarnings: true });
