@@ -80,6 +80,10 @@ export function cbServeWorker(channel, cb, inst) {
         throw Object.assign(new Error('interrupted'), { cbErrno: CB_EINTR });
       }
     }
+    if (Atomics.load(inst.signal, 0) !== 0) {   // the answer came with an interrupt (Ctrl-C at a prompt)
+      inst.Module._cb_async_take_signal();
+      throw Object.assign(new Error('interrupted'), { cbErrno: CB_EINTR });
+    }
     const n = Atomics.load(ctl, 1);
     return n < 0 ? null : data.slice(0, n);
   }

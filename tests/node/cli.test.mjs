@@ -1,7 +1,7 @@
 // bin/coldbrew: scripts, -c, -m, exit status, stdin, and the interactive prompt.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,23 @@ describe('coldbrew command', () => {
     const r = run(['-m', 'json.tool'], '{"b": 1, "a": [1, 2]}');
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { b: 1, a: [1, 2] });
+  });
+
+  test('Ctrl-C (SIGINT) raises KeyboardInterrupt in the running program; uncaught, it exits 130', async () => {
+    const script = path.join(tmp, 'ctrlc.py');
+    fs.writeFileSync(script, 'import time\nprint("start", flush=True)\ntry:\n    time.sleep(60)\nexcept KeyboardInterrupt:\n    print("caught", flush=True)\nwhile True:\n    pass\n');
+    const child = spawn(process.execPath, [bin, script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out === 'start\n') child.kill('SIGINT');                                   // during time.sleep
+      if (out === 'start\ncaught\n') setTimeout(() => child.kill('SIGINT'), 100);   // during the loop
+    });
+    child.stderr.on('data', (d) => { err += d; });
+    const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    assert.equal(out, 'start\ncaught\n');
+    assert.match(err, /line 7, in <module>[\s\S]*KeyboardInterrupt/);
+    assert.equal(status, 130);
   });
 
   test('sys.exit(3) exits with 3', () => {
