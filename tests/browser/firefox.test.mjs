@@ -1,0 +1,88 @@
+// Coldbrew in Firefox: Debian's firefox-esr, headless, driven by puppeteer-core
+// over WebDriver BiDi (Playwright needs its own patched Firefox). The same
+// server and strict CSP as the Chromium suite; the page's CSP probe
+// (csp-probe.js) tries an eval on purpose, and Firefox reports that blocked
+// eval as a page error: that one message is expected, any other fails.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import puppeteer from 'puppeteer-core';
+import { startServer } from './helpers.mjs';
+
+const FIREFOX = process.env.COLDBREW_FIREFOX || '/usr/bin/firefox-esr';
+let server, base, browser;
+
+before(async () => {
+  ({ server, base } = await startServer());
+  browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, protocol: 'webDriverBiDi' });
+});
+
+after(async () => {
+  await browser.close();
+  server.close();
+});
+
+async function openPage() {
+  const page = await browser.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => { if (!/blocked a JavaScript eval/.test(e.message)) page.errors.push(e.message); });
+  await page.goto(`${base}/tests/browser/page.html`);
+  return page;
+}
+
+describe('Firefox ESR', () => {
+  test('load, run, a PythonError, runAsync with timers running, interrupt()', async () => {
+    const page = await openPage();
+    const r = await page.evaluate(async () => {
+      const out = { lines: [] };
+      Coldbrew.onStandardOut = (line) => out.lines.push(line);
+      await Coldbrew.load({ hideWarnings: true });
+      out.rc = Coldbrew.run('import sys\nprint(sys.platform, 6 * 7)');
+      try { Coldbrew.run('{}["k"]'); } catch (e) { out.error = [e instanceof Coldbrew.PythonError, e.errorData.exctype]; }
+      out.jspi = typeof WebAssembly.Suspending === 'function';
+      let ticks = 0;
+      const timer = setInterval(() => { ticks++; }, 5);
+      await Coldbrew.runAsync('import time\ntime.sleep(0.2)\nprint("slept")');
+      const loop = Coldbrew.runAsync('while True:\n    pass');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      Coldbrew.interrupt();
+      try { await loop; } catch (e) { out.interrupted = e.errorData.exctype; }
+      clearInterval(timer);
+      out.ticks = ticks;
+      Coldbrew.unload();
+      return out;
+    });
+    assert.equal(r.rc, 0);
+    assert.deepEqual(r.lines, ['emscripten 42', 'slept']);
+    assert.deepEqual(r.error, [true, 'KeyError']);
+    assert.equal(r.jspi, true, 'Firefox ESR 153 has JSPI');
+    assert.ok(r.ticks >= 20, `timers ran during the async runs: ${r.ticks}`);
+    assert.equal(r.interrupted, 'KeyboardInterrupt');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('worker mode: Promises, a remote variable, input and interrupt()', async () => {
+    const page = await openPage();
+    const r = await page.evaluate(async () => {
+      const out = { lines: [] };
+      Coldbrew.onStandardOut = (line) => out.lines.push(line);
+      await Coldbrew.load({ worker: true, hideWarnings: true });
+      out.value = await Coldbrew.getVariable('6 * 7');
+      await Coldbrew.run('import collections\nc = collections.Counter("aab")');
+      const c = await Coldbrew.getVariable('c');
+      out.remote = [c.__type__, await c.a];
+      Coldbrew.standardInBuffer = 'typed\n';
+      await Coldbrew.run('print(input().upper())');
+      const loop = Coldbrew.run('while True:\n    pass');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await Coldbrew.interrupt();
+      try { await loop; } catch (e) { out.interrupted = e.errorData.exctype; }
+      Coldbrew.unload();
+      return out;
+    });
+    assert.equal(r.value, 42);
+    assert.deepEqual(r.remote, ['Counter', 2]);
+    assert.deepEqual(r.lines, ['TYPED']);
+    assert.equal(r.interrupted, 'KeyboardInterrupt');
+    assert.deepEqual(page.errors, []);
+  });
+});
