@@ -84,4 +84,20 @@ for (const [name, source, onMain] of cases) {
 const t = performance.now();
 await worker.run('while True:\n    try:\n        while True: pass\n    except KeyboardInterrupt:\n        pass', { timeout: 100, grace: 500 }).catch((e) => e.code);
 console.log(`\na run that ignores KeyboardInterrupt, {timeout: 100, grace: 500}: rejected after ${(performance.now() - t).toFixed(0)} ms (goal: timeout + grace + 100)`);
+
+// Responsiveness: timer ticks (every 10 ms) while a ~0.5 s loop runs, with
+// runAsync on the calling thread and with run in a worker. Without JSPI
+// (Node 20), runAsync runs synchronously and no timer fires.
+async function ticksDuring(body) {
+  let ticks = 0;
+  const timer = setInterval(() => { ticks++; }, 10);
+  const t = performance.now();
+  await body();
+  clearInterval(timer);
+  return `${ticks} ticks in ${(performance.now() - t).toFixed(0)} ms`;
+}
+const loop = 'total = 0\nfor i in range(3_000_000):\n    total += i';
+console.log(`\ntimers during a 0.5 s loop (JSPI ${jspi ? 'present' : 'absent'}): runAsync ${await ticksDuring(() => main.runAsync(loop))}; ` +
+  `worker mode ${await ticksDuring(() => worker.run(loop))}`);
 main.unload();
+worker.unload();
