@@ -97,6 +97,7 @@ async function ticksDuring(body) {
   return `${ticks} ticks in ${(performance.now() - t).toFixed(0)} ms`;
 }
 const loop = 'total = 0\nfor i in range(3_000_000):\n    total += i';
+await worker.load({ hideWarnings: true, worker: true });   // the time-limit case above ended the last one
 console.log(`\ntimers during a 0.5 s loop (JSPI ${jspi ? 'present' : 'absent'}): runAsync ${await ticksDuring(() => main.runAsync(loop))}; ` +
   `worker mode ${await ticksDuring(() => worker.run(loop))}`);
 main.unload();
