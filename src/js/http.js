@@ -11,8 +11,12 @@ export const CB_HTTP_SKIP = /^(host|connection|content-length|transfer-encoding|
 let cbHttpWorker = null;
 
 /* Node: fetch() runs in a helper worker thread while this thread waits on
- * Atomics.wait, so a synchronous Python call can make a real HTTP request. */
-export function cbHttpNode(req) {
+ * Atomics.wait, so a synchronous Python call can make a real HTTP request.
+ * The wait watches the instance's signal cell too: Coldbrew.interrupt() (from
+ * the calling thread, in worker mode) ends it with an EINTR error, which
+ * Python raises as KeyboardInterrupt; the late reply is dropped by its number. */
+let cbHttpSeq = 0;
+export function cbHttpNode(req, signal) {
   const { Worker, MessageChannel, receiveMessageOnPort } = require('worker_threads');
   if (!cbHttpWorker) {
     const flag = new Int32Array(new SharedArrayBuffer(4));
@@ -21,8 +25,8 @@ export function cbHttpNode(req) {
       const { workerData } = require('worker_threads');
       const { port, flag } = workerData;
       const fetchReply = ${cbHttpFetch.toString()};
-      port.on('message', async (req) => {
-        port.postMessage(await fetchReply(req, 'manual'));
+      port.on('message', async ({ seq, req }) => {
+        port.postMessage({ seq, reply: await fetchReply(req, 'manual') });
         Atomics.store(flag, 0, 1);
         Atomics.notify(flag, 0);
       });`, { eval: true, workerData: { port: port2, flag }, transferList: [port2] });
@@ -30,10 +34,20 @@ export function cbHttpNode(req) {
     cbHttpWorker = { worker, port: port1, flag };
   }
   const { port, flag } = cbHttpWorker;
+  const seq = ++cbHttpSeq;
   Atomics.store(flag, 0, 0);
-  port.postMessage(req);
-  Atomics.wait(flag, 0, 0);
-  return receiveMessageOnPort(port).message;
+  port.postMessage({ seq, req });
+  for (;;) {
+    let m = receiveMessageOnPort(port);
+    while (m && m.message.seq !== seq) m = receiveMessageOnPort(port);   // a reply to an interrupted request
+    if (m) return m.message.reply;
+    if (signal && Atomics.load(signal, 0) !== 0) {
+      Atomics.store(signal, 0, 0);   // Python raises KeyboardInterrupt itself (http.py)
+      return { error: { code: 'EINTR', message: 'interrupted' } };
+    }
+    Atomics.wait(flag, 0, 0, signal ? 50 : undefined);
+    Atomics.store(flag, 0, 0);
+  }
 }
 
 /* Browsers: a synchronous XMLHttpRequest (redirects are followed by the browser). */
@@ -82,7 +96,7 @@ export async function cbHttpFetch(req, redirect) {
 /* The host services handed to Python at load() (_coldbrew.host; snake_case
  * names work with transformVariableCasing off too). inAsyncRun() says whether
  * a request comes straight from an async run (then it need not block). */
-export function cbHost(inAsyncRun, aio) {
+export function cbHost(inAsyncRun, aio, signal) {
   return {
     aio_watch: aio.watch,
     aio_take: aio.take,
@@ -94,7 +108,7 @@ export function cbHost(inAsyncRun, aio) {
       }
       const req = { method, url, headers: headers.filter(([k]) => !CB_HTTP_SKIP.test(k)), body: body == null ? null : body, timeout };
       if (inAsyncRun()) return cbHttpFetch(req, CB_IS_NODE ? 'manual' : 'follow');
-      return CB_IS_NODE ? cbHttpNode(req) : cbHttpBrowser(req);
+      return CB_IS_NODE ? cbHttpNode(req, signal()) : cbHttpBrowser(req);
     },
   };
 }

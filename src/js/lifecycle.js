@@ -163,7 +163,7 @@ async function start(inst, opts, myGeneration) {
   inst.yieldRate = opts.asyncYieldRate === undefined ? null : opts.asyncYieldRate;
   inst.state = 'loaded';
   bridge.callNamed("__import__('_coldbrew').set_host",
-    [cbHost(() => CB_JSPI && inst.asyncRun !== null && inst.depth === 1, inst.aio)]);
+    [cbHost(() => CB_JSPI && inst.asyncRun !== null && inst.depth === 1, inst.aio, () => inst.signal)]);
   if (cbPersistedRoots(inst).length) await cbLoadFiles(inst, 'load');
   cbWatchPersisted(inst);   // Node: saved as they change from now on
   if (opts.onProgress) opts.onProgress({ loaded: total, total });

@@ -27,6 +27,8 @@ const server = http.createServer((req, res) => {
         res.writeHead(302, { Location: '/hello' });
         res.end();
         break;
+      case '/never':   // answers nothing, ever (an interrupted wait)
+        break;
       case '/slow':
         setTimeout(() => { res.writeHead(200); res.end('late'); }, Number(url.searchParams.get('ms') || 3000));
         break;

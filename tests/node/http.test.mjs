@@ -175,3 +175,20 @@ print(asyncio.run(main()))
     assert.equal(new TextDecoder().decode(body), 'hello from the server ✓');
   });
 });
+
+describe('HTTP in worker mode', () => {
+  test('a request to a server that never answers is interrupted (KeyboardInterrupt); the next request works', async () => {
+    const w = Coldbrew.createNewInstance();
+    await w.load({ worker: true, hideWarnings: true });
+    await w.run(`BASE = "${base}"\nimport urllib.request`);
+    const run = w.run('urllib.request.urlopen(BASE + "/never", timeout=60)');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const t0 = performance.now();
+    assert.equal(await w.interrupt(), true);
+    await assert.rejects(run, (e) => e.errorData.exctype === 'KeyboardInterrupt');
+    assert.ok(performance.now() - t0 < 200, `${performance.now() - t0} ms`);
+    assert.equal(await w.getVariable('urllib.request.urlopen(BASE + "/hello").read().decode()'), 'hello from the server ✓');
+    w.unload();
+  });
+});
+

@@ -34,6 +34,8 @@ def _dechunk(body):
 
 def _raise_for(error, url):
     code = error.get("code") or ""
+    if code == "EINTR":   # Coldbrew.interrupt() while waiting for the response
+        raise KeyboardInterrupt
     message = f"{error.get('message') or code} ({url})"
     if code == "ECONNREFUSED":
         raise ConnectionRefusedError(errno.ECONNREFUSED, message)
