@@ -14,7 +14,7 @@
  * the thrown value kept in Module.coldbrew.jsError. */
 EM_JS(int, cb_js_run, (const char *source, size_t length), {
     try {
-        (0, eval)(UTF8ToString(source, length));
+        Module.coldbrew.scope.evaluate(UTF8ToString(source, length));   /* indirect eval (or the page's, in a worker) */
         return 0;
     } catch (e) {
         return Module.coldbrew.jsFailed(e);   /* the one JS-throw handler (bridge.js's failed): -1 */

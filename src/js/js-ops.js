@@ -215,13 +215,14 @@ function jsOpBody(b, op, h, th) {
     }
     case CB_OP_GLOBAL: {
       const name = reader.read();
+      const scope = b.Module.coldbrew.scope;
       if (!CB_JS_PATH.test(name) || CB_JS_KEYWORDS.has(name.split('.')[0])) {
-        return { value: (0, eval)(name) };   // an expression, as Coldbrew.run() runs it
+        return { value: scope.evaluate(name) };   // an expression, as Coldbrew.run() runs it
       }
       const parts = name.split('.');
-      let parent = globalThis, v;
+      let parent = scope.global, v;
       for (let i = 0; i < parts.length; i++) {
-        const key = i === 0 ? (parts[0] in globalThis ? parts[0] : null) : resolveName(b, parent, parts[i]);
+        const key = i === 0 ? (parts[0] in parent ? parts[0] : null) : resolveName(b, parent, parts[i]);
         if (key === null) return CB_R_MISSING;
         v = parent[key];
         if (i < parts.length - 1) {

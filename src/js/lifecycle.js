@@ -50,6 +50,9 @@ function interfaceObject(inst) {
     jsFailed: null,        // (error) => CB_R_ERROR: keeps a JS throw for Python (bridge.failed)
     envOut: null,          // getenv's answer while cb_rt_getenv runs
     sleepCell: null,       // an Int32Array for Atomics.wait (cb_libc.c makes it)
+    // Where Python's Coldbrew.run / get_variable / run_function look: this
+    // thread's globals (worker mode, in the worker: the calling thread's, worker-server.js).
+    scope: { global: globalThis, evaluate: (source) => (0, eval)(source) },
   };
 }
 

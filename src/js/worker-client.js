@@ -24,6 +24,7 @@ import { cbAssetLocation } from './loader.js';
 import { cbUnreadStdin } from './stdio.js';
 import { cbUnloadedError } from './instance.js';
 import { cbOfferDownload } from './files.js';
+import { cbPageBuffer, cbPageSide } from './page-scope.js';
 
 const CB_STDIN_BYTES = 65536;
 const CB_GRACE_MS = 1000;
@@ -45,6 +46,8 @@ export async function cbStartWorker(inst, options) {
   const { worker: _, ...workerOptions } = options;
   const signalBuffer = sharedBuffer(4);
   const stdinBuffer = sharedBuffer(8 + CB_STDIN_BYTES);
+  const pageBuffer = cbPageBuffer();
+  const answerPage = cbPageSide();
   const client = {
     pending: new Map(), nextId: 1, dead: false, remotes: new Map(), ids: new WeakMap(),
     signal: signalBuffer ? new Int32Array(signalBuffer) : null,
@@ -73,6 +76,7 @@ export async function cbStartWorker(inst, options) {
       else if (m.event === 'stdout') inst.api.onStandardOut(m.line, m.partial);
       else if (m.event === 'stderr') inst.api.onStandardErr(m.line, m.partial);
       else if (m.event === 'stdin') answerStdin(inst, client, m.size);
+      else if (m.event === 'page') answerPage(pageBuffer, m.req);
       else settle(client, m);
     });
     port.error((e) => {
@@ -82,7 +86,7 @@ export async function cbStartWorker(inst, options) {
     });
   });
   await ready;
-  await request(client, 'load', [workerOptions, { signal: signalBuffer, stdin: stdinBuffer }]);
+  await request(client, 'load', [workerOptions, { signal: signalBuffer, stdin: stdinBuffer, page: pageBuffer }]);
   return client;
 }
 

@@ -15,6 +15,7 @@
 import { CB_IS_NODE } from './host.js';
 import { PythonError } from './options.js';
 import { PythonKeywords, PythonVariable } from './bridge.js';
+import { cbPageScope } from './page-scope.js';
 
 const CB_EINTR = 27;
 
@@ -93,6 +94,7 @@ export function cbServeWorker(channel, cb, inst) {
       inst.sharedSignal = shared.signal ? new Int32Array(shared.signal) : null;
       stdin = shared.stdin ? { ctl: new Int32Array(shared.stdin, 0, 2), data: new Uint8Array(shared.stdin, 8) } : null;
       await cb.load(options);
+      if (shared.page) inst.Module.coldbrew.scope = cbPageScope(shared.page, channel.post);   // Python reaches the calling thread
       cb.onStandardOut = (line, partial) => channel.post({ event: 'stdout', line, partial });
       cb.onStandardErr = (line, partial) => channel.post({ event: 'stderr', line, partial });
       cb.standardInBuffer = '';   // the calling thread keeps the buffer and its default text

@@ -268,6 +268,8 @@ describe('worker mode in a page', () => {
       await Coldbrew.load({ worker: true, hideWarnings: true });
       out.rc = await Coldbrew.run('print("from the worker")\nimport collections\nc = collections.Counter("aab")');
       out.value = await Coldbrew.getVariable('21 * 2');
+      document.title = 'page title';
+      out.pageScope = await Coldbrew.getVariable('(Coldbrew.get_variable("document").title, Coldbrew.run_function("Math.max", 3, 9))');
       const c = await Coldbrew.getVariable('c');
       out.remote = [c.__type__, await c.a, await c.mostCommon(1)];
       Coldbrew.standardInBuffer = 'typed\n';
@@ -292,6 +294,7 @@ describe('worker mode in a page', () => {
     assert.equal(r.isolated, true);
     assert.equal(r.rc, 0);
     assert.equal(r.value, 42);
+    assert.deepEqual(r.pageScope, ['page title', 9], 'Python in the worker reads the page (document) and calls its functions');
     assert.deepEqual(r.remote, ['Counter', 2, [['a', 2]]]);
     assert.deepEqual(r.lines, ['from the worker', 'TYPED']);
     assert.equal(r.interrupted[0], 'KeyboardInterrupt');

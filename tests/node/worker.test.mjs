@@ -168,6 +168,30 @@ describe('worker mode', () => {
     b.unload();
   });
 
+  test("Python's Coldbrew.run / get_variable / run_function reach the calling thread's globals", async () => {
+    class Box { constructor(v) { this.v = v; } twice() { return 2 * this.v; } }
+    Object.assign(globalThis, { cbPageAdd: (x, y) => x + y, cbPageObj: { items: [1, 2], greet: (n) => `hi ${n}` }, cbPageBox: Box });
+    cb.out.length = 0;
+    await cb.run(`
+print(Coldbrew.run_function("cbPageAdd", 2, 3), Coldbrew.get_variable("cbPageObj").greet("py"), Coldbrew.get_variable("cbPageObj")["items"])
+b = Coldbrew.get_variable("cbPageBox")(21)
+print(b.twice(), b.v, type(b).__name__)
+Coldbrew.run("globalThis.cbFromWorker = 'set by Python in the worker'")
+try:
+    Coldbrew.run("throw new RangeError('thrown on the calling thread')")
+except Coldbrew.JavaScriptError as e:
+    print(e.error_data["name"], e.error_data["message"])
+try:
+    Coldbrew.run_function("cbPageAdd", object(), 1)
+except Coldbrew.JavaScriptError as e:
+    print("refused:", "only plain data" in e.error_data["message"])
+del b
+`);
+    assert.deepEqual(cb.out, ['5 hi py [1, 2]', '42 21 JavaScriptVariable', 'RangeError thrown on the calling thread', 'refused: True']);
+    assert.equal(globalThis.cbFromWorker, 'set by Python in the worker');
+    for (const k of ['cbPageAdd', 'cbPageObj', 'cbPageBox', 'cbFromWorker']) delete globalThis[k];
+  });
+
   test('bad input still rejects with the clear errors', async () => {
     await assert.rejects(cb.run(42), /source must be a string/);
     await assert.rejects(cb.runFunction('print', () => 1), /worker mode, arguments must be plain data/);
