@@ -6,24 +6,18 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-chromium="${COLDBREW_CHROMIUM:-/usr/bin/chromium}"
-if ! [ -x "$chromium" ]; then
+# A browser from Debian's packages, unless it is there: ensure_browser NAME EXECUTABLE PACKAGE
+ensure_browser() {
+    [ -x "$2" ] && return 0
     if [ "$(id -u)" != 0 ]; then
-        echo "coldbrew: the browser tests need Chromium; install it (apt-get install chromium) or run as root" >&2
+        echo "coldbrew: the browser tests need $1; install it (apt-get install $3) or run as root" >&2
         exit 2
     fi
-    cb_say "installing Debian's chromium (apt-get)"
-    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium) >&2
-fi
-firefox="${COLDBREW_FIREFOX:-/usr/bin/firefox-esr}"
-if ! [ -x "$firefox" ]; then
-    if [ "$(id -u)" != 0 ]; then
-        echo "coldbrew: the browser tests need Firefox ESR; install it (apt-get install firefox-esr) or run as root" >&2
-        exit 2
-    fi
-    cb_say "installing Debian's firefox-esr (apt-get)"
-    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends firefox-esr) >&2
-fi
+    cb_say "installing Debian's $3 (apt-get)"
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$3") >&2
+}
+ensure_browser Chromium "${COLDBREW_CHROMIUM:-/usr/bin/chromium}" chromium
+ensure_browser "Firefox ESR" "${COLDBREW_FIREFOX:-/usr/bin/firefox-esr}" firefox-esr
 if ! [ -f node_modules/playwright-core/package.json ] || ! [ -f node_modules/puppeteer-core/package.json ]; then
     cb_say "installing playwright-core and puppeteer-core from npm"
     npm install --no-audit --no-fund --loglevel=error >&2
