@@ -268,6 +268,8 @@ describe('worker mode in a page', () => {
       await Coldbrew.load({ worker: true, hideWarnings: true });
       out.rc = await Coldbrew.run('print("from the worker")\nimport collections\nc = collections.Counter("aab")');
       out.value = await Coldbrew.getVariable('21 * 2');
+      try { await Coldbrew.run(42); } catch (e) { out.badInput = e.message; }
+      try { await Coldbrew.runFunction('print', () => 1); } catch (e) { out.badArg = e.message; }
       document.title = 'page title';
       out.pageScope = await Coldbrew.getVariable('(Coldbrew.get_variable("document").title, Coldbrew.run_function("Math.max", 3, 9))');
       const c = await Coldbrew.getVariable('c');
@@ -294,6 +296,8 @@ describe('worker mode in a page', () => {
     assert.equal(r.isolated, true);
     assert.equal(r.rc, 0);
     assert.equal(r.value, 42);
+    assert.match(r.badInput, /source must be a string/);
+    assert.match(r.badArg, /worker mode, arguments must be plain data/);
     assert.deepEqual(r.pageScope, ['page title', 9], 'Python in the worker reads the page (document) and calls its functions');
     assert.deepEqual(r.remote, ['Counter', 2, [['a', 2]]]);
     assert.deepEqual(r.lines, ['from the worker', 'TYPED']);

@@ -92,6 +92,16 @@ describe('interrupt() otherwise', () => {
     assert.ok(seen.length >= 100 && seen.length < 2000, `${seen.length} lines`);
   });
 
+  test('a reference kept past unload() says the instance is not loaded', async () => {
+    const { Coldbrew } = await import('./helpers.mjs');
+    const other = Coldbrew.createNewInstance();
+    await other.load({ hideWarnings: true });
+    const { interrupt } = other;
+    other.unload();
+    assert.equal(other.interrupt, undefined);
+    assert.throws(() => interrupt(), /not loaded/);
+  });
+
   test('with nothing running it does nothing (false), and a later run is not interrupted', () => {
     assert.equal(cb.interrupt(), false);
     assert.equal(cb.run('import time\ntime.sleep(0.01)\nx = 2'), 0);
