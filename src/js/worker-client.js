@@ -33,9 +33,13 @@ function sharedBuffer(bytes) {
   try { return new SharedArrayBuffer(bytes); } catch (e) { return null; }
 }
 
+/* JavaScript's own error classes keep their class across the thread
+ * boundary (a TypeError from a bad argument is a TypeError here too). */
+const CB_BUILTIN_ERRORS = { TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError };
+
 function rebuildError(error) {
   if (error.python) return new PythonError(error.python);
-  const e = new Error(error.message);
+  const e = new (CB_BUILTIN_ERRORS[error.name] || Error)(error.message);
   if (error.name) e.name = error.name;
   if (error.code) e.code = error.code;
   return e;

@@ -167,34 +167,50 @@ document.body.append_child(p)
   });
 });
 
-describe('the rest of the synchronous API in a page', () => {
-  test('runFile, runFunction, getExceptionInfo, cwd, environment, reset, stdin, instances', async () => {
+describe('the synchronous API in a page: the shared bodies on the page and in a worker', () => {
+  // tests/shared/api-bodies.mjs, the same bodies the Node suite runs in both
+  // modes (tests/node/modes.test.mjs), imported by the page itself; one
+  // instance per mode, every body in order, each reported as a subtest.
+  for (const worker of [false, true]) {
+    test(worker ? 'in worker mode (a Web Worker)' : 'on the page', async (t) => {
+      // Python's Coldbrew.run evaluates JavaScript: this page alone lifts the
+      // strict CSP (the test above shows what a strict page does).
+      const context = await browser.newContext({ bypassCSP: true });
+      const page = await openPage(browser, `${base}/tests/browser/page.html`, { context });
+      const results = await page.evaluate(async (inWorker) => {
+        const { groups } = await import('/tests/shared/api-bodies.mjs');
+        const cb = Coldbrew.createNewInstance();
+        await cb.load({ hideWarnings: true, worker: inWorker });
+        cb.out = [];
+        cb.err = [];
+        cb.onStandardOut = (line) => cb.out.push(line);
+        cb.onStandardErr = (line) => cb.err.push(line);
+        const results = [];
+        for (const [group, bodies] of Object.entries(groups)) {
+          for (const [name, body] of Object.entries(bodies)) {
+            try {
+              await body(cb);
+              results.push([`${group}: ${name}`, null]);
+            } catch (e) {
+              results.push([`${group}: ${name}`, `${e.name}: ${e.message}`]);
+            }
+          }
+        }
+        cb.unload();
+        return results;
+      }, worker);
+      assert.ok(results.length >= 45, `${results.length} bodies ran`);
+      for (const [name, failure] of results) {
+        await t.test(name, () => { if (failure) throw new Error(failure); });
+      }
+      assert.deepEqual(page.errors, []);
+    });
+  }
+
+  test('instances are separate; PythonVariable.isPythonVariable; destroyAllVariables releases every handle', async () => {
     const page = await loaded();
     const r = await page.evaluate(async () => {
       const res = {};
-      res.runFile = Coldbrew.runFile('add.py', { cwd: '/coldbrew/examples', args: ['5', '15'] });
-      Coldbrew.run('def power(x, y=0):\n    return x ** y');
-      res.runFunction = Coldbrew.runFunction('power', 2, Coldbrew.PythonKeywords({ y: 10 }));
-      try { Coldbrew.run('[][1]'); } catch (e) { /* recorded below */ }
-      res.exception = Coldbrew.getExceptionInfo().type;
-      Coldbrew.createFolder('/home/work');
-      Coldbrew.chdir('/home/work');
-      res.cwd = [Coldbrew.getcwd(), Coldbrew.getVariable('__import__("os").getcwd()')];
-      Coldbrew.setenv('GREETING', 'hi');
-      res.env = [Coldbrew.getenv().GREETING, Coldbrew.getVariable('__import__("os").environ["GREETING"]')];
-      Coldbrew.unsetenv('GREETING');
-      res.unset = Coldbrew.getenv().GREETING;
-      Coldbrew.setenv('OTHER', 'x');
-      Coldbrew.resetenv();
-      res.reset1 = Coldbrew.getenv().OTHER;
-      Coldbrew.standardInBuffer = 'from the buffer\n';
-      Coldbrew.run('print(input())');
-      Coldbrew.onStandardInRead = () => 'from the callback\n';
-      Coldbrew.run('print(input("? "))');
-      Coldbrew.onStandardInRead = null;
-      Coldbrew.run('kept = 1');
-      Coldbrew.reset();
-      res.afterReset = [Coldbrew.getcwd(), Coldbrew.getVariable('"kept" in globals()')];
       const other = Coldbrew.createNewInstance();
       await other.load({ hideWarnings: true });
       other.run('only_here = 1');
@@ -203,30 +219,10 @@ describe('the rest of the synchronous API in a page', () => {
       res.isPy = [Coldbrew.PythonVariable.isPythonVariable(o), Coldbrew.PythonVariable.isPythonVariable({})];
       Coldbrew.destroyAllVariables();
       res.counts = Coldbrew.liveVariableCounts().python;
-      res.out = window.out;
+      other.unload();
       return res;
     });
-    assert.deepEqual(r, {
-      runFile: 0, runFunction: 1024, exception: 'IndexError', cwd: ['/home/work', '/home/work'], env: ['hi', 'hi'],
-      unset: undefined, reset1: undefined, afterReset: ['/files', false], separate: false, isPy: [true, false],
-      counts: 0, out: ['20', 'from the buffer', '? ', 'from the callback'],   // the prompt is flushed before stdin is read
-    });
-  });
-
-  test('deep recursion is a RecursionError in Chromium too, and the runtime survives', async () => {
-    const page = await loaded();
-    const types = await page.evaluate(() => {
-      const cases = [
-        'def f(n): return f(n + 1)\nf(0)',
-        'x = []\nfor i in range(100000): x = [x]\nrepr(x)',
-        'import json\nx = []\nfor i in range(100000): x = [x]\njson.dumps(x)',
-        'class A:\n    def __repr__(self): return repr(A())\nrepr(A())',
-      ];
-      return cases.map((src) => {
-        try { Coldbrew.run(src); return 'no error'; } catch (e) { return e.errorData ? e.errorData.type : `${e.name}: ${e.message}`; }
-      }).concat([Coldbrew.run('x = 1')]);
-    });
-    assert.deepEqual(types, ['RecursionError', 'RecursionError', 'RecursionError', 'RecursionError', 0]);
+    assert.deepEqual(r, { separate: false, isPy: [true, false], counts: 0 });
   });
 });
 

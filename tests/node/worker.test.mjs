@@ -1,13 +1,12 @@
-// Worker mode (load({worker: true})): the same API, every method a Promise,
-// Python in a worker_threads Worker; interrupts and time limits. The shared
-// bodies below run against a calling-thread instance too (awaiting a plain
-// value is the value), so both modes answer alike.
+// Worker mode (load({worker: true})): what only worker mode has — Promises,
+// remote variables, interrupts and time limits, the calling thread's scope.
+// The synchronous API's bodies run in both modes in modes.test.mjs.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Coldbrew, loadedInstance } from './helpers.mjs';
+import { Coldbrew } from './helpers.mjs';
 
 /* An instance in worker mode, its output captured. */
 async function workerInstance(options = {}) {
@@ -17,62 +16,6 @@ async function workerInstance(options = {}) {
   cb.onStandardOut = (line) => cb.out.push(line);
   return cb;
 }
-
-/* Test bodies that hold in both modes. */
-const shared = {
-  async 'run, output, getVariable and runFunction'(cb) {
-    cb.out.length = 0;
-    assert.equal(await cb.run('print("hi")\ndef add(a, b=0):\n    return a + b'), 0);
-    assert.deepEqual(cb.out, ['hi']);
-    assert.equal(await cb.getVariable('add(1, 2)'), 3);
-    assert.equal(await cb.runFunction('add', 2, cb.PythonKeywords({ b: 5 })), 7);
-  },
-  async 'a Python exception is a PythonError; the runtime goes on'(cb) {
-    await assert.rejects(async () => cb.run('raise ValueError("bad")'), (e) => e instanceof cb.PythonError &&
-      e.errorData.exctype === 'ValueError' && e.errorData.value === 'bad');
-    assert.equal(await cb.run('x = 1'), 0);
-  },
-  async 'files, environment and working directory'(cb) {
-    await cb.addFile('/files/w/a.txt', 'hello');
-    assert.equal(await cb.readFile('/files/w/a.txt'), 'hello');
-    assert.deepEqual((await cb.listFiles('/files/w')).map((f) => f.name), ['a.txt']);
-    await cb.setenv('MODE', 'fast');
-    assert.equal((await cb.getenv()).MODE, 'fast');
-    await cb.chdir('/files/w');
-    assert.equal(await cb.getcwd(), '/files/w');
-    await cb.reset();
-    assert.equal(await cb.getcwd(), '/files');
-    assert.equal(await cb.deletePath('/files/w'), true);
-    assert.equal(await cb.pathExists('/files/w'), null);
-  },
-  async 'standard input from standardInBuffer and onStandardInRead'(cb) {
-    cb.out.length = 0;
-    cb.standardInBuffer = 'one\n';
-    await cb.run('print(input())');
-    cb.onStandardInRead = () => 'two\n';
-    await cb.run('print(input())');
-    cb.onStandardInRead = null;
-    assert.deepEqual(cb.out, ['one', 'two']);
-  },
-  async 'runFile with args and an example'(cb) {
-    cb.out.length = 0;
-    assert.equal(await cb.runFile('add.py', { cwd: '/coldbrew/examples', args: ['5', '15', '-v'] }), 0);
-    assert.deepEqual(cb.out, ['The answer to 5 + 15 is 20']);
-  },
-};
-
-describe('worker mode: the shared API bodies, on the calling thread and in a worker', () => {
-  let main, worker;
-  before(async () => {
-    main = await loadedInstance();
-    worker = await workerInstance();
-  });
-  after(() => worker.unload());
-  for (const [name, body] of Object.entries(shared)) {
-    test(`${name} (calling thread)`, () => body(main));
-    test(`${name} (worker)`, () => body(worker));
-  }
-});
 
 describe('worker mode', () => {
   let cb;
