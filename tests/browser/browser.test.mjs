@@ -307,6 +307,63 @@ describe('worker mode in a page', () => {
   });
 });
 
+describe('worker mode in a page: HTTP, persistence, zip files, two instances', () => {
+  test('urllib from the worker; /home saved to IndexedDB and back after a reload; zip in and out; each instance its own worker', async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await openPage(browser, `${base}/tests/browser/page.html`, { context });
+    const opts = { worker: true, hideWarnings: true, fsOptions: { persistHome: true } };
+    const first = await page.evaluate(async (opts) => {
+      const out = [];
+      const a = Coldbrew.createNewInstance();
+      await a.load(opts);
+      a.onStandardOut = (line) => out.push(line);
+      await a.run(`
+import urllib.request, urllib.error
+origin = Coldbrew.get_variable("location.origin")
+wasm = urllib.request.urlopen(origin + "/dist/coldbrew.wasm").read()
+print(wasm[:4] == b"\\0asm", len(wasm))
+try:
+    urllib.request.urlopen(origin + "/no/such/file")
+except urllib.error.HTTPError as e:
+    print("HTTPError", e.code)
+open("/home/from-worker.txt", "w").write("kept across a reload")
+`);
+      const saved = await a.saveFiles();
+      const b = Coldbrew.createNewInstance();
+      await b.load({ worker: true, hideWarnings: true });
+      await a.run('who = "a"');
+      await b.run('who = "b"');
+      const who = [await a.getVariable('who'), await b.getVariable('who')];
+      await a.addFile('/tmp/z/bytes.bin', new Uint8Array(Array.from({ length: 256 }, (_, i) => i)));
+      window.zipping = a.downloadPathToZip('/tmp/z', 'from-worker.zip');
+      window.instances = [a, b];
+      return { out, saved, who };
+    }, opts);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.evaluate(() => window.zipping)]);
+    assert.equal(download.suggestedFilename(), 'from-worker.zip');
+    fs.mkdirSync(path.join(root, 'tests/out'), { recursive: true });
+    await download.saveAs(path.join(root, 'tests/out/worker-download.zip'));
+    await page.evaluate(() => { for (const cb of window.instances) cb.unload(); });
+    const wasmSize = fs.statSync(path.join(root, 'dist/coldbrew.wasm')).size;
+    assert.deepEqual(first.out, [`True ${wasmSize}`, 'HTTPError 404']);
+    assert.equal(first.saved, 1);
+    assert.deepEqual(first.who, ['a', 'b']);
+    await page.reload();
+    const second = await page.evaluate(async (opts) => {
+      const a = Coldbrew.createNewInstance();
+      await a.load(opts);
+      const text = await a.readFile('/home/from-worker.txt');
+      const n = await a.addFilesFromZip('/files/unzipped', '/tests/out/worker-download.zip');
+      const bytes = Array.from(await a.readBinaryFile('/files/unzipped/bytes.bin'));
+      a.unload();
+      return { text, n, bytes };
+    }, opts);
+    assert.deepEqual(second, { text: 'kept across a reload', n: 1, bytes: Array.from({ length: 256 }, (_, i) => i) });
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+});
+
 describe('interrupt() in a page', () => {
   test('a busy loop and a long sleep in runAsync end with KeyboardInterrupt; the page and runtime go on', async () => {
     const page = await loaded({ hideWarnings: true });
