@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Makes sure the browser suite can run: Debian's Chromium and Firefox ESR
-# (apt-get install chromium firefox-esr, as root), playwright-core (Chromium)
-# and puppeteer-core (Firefox, over WebDriver BiDi) from npm (npm install,
-# into node_modules/).
+# Makes sure the browser suite can run: Debian's Chromium, Firefox ESR and
+# WebKitGTK (apt-get install chromium firefox-esr webkit2gtk-driver xvfb, as
+# root), playwright-core (Chromium) and puppeteer-core (Firefox, over
+# WebDriver BiDi) from npm (npm install, into node_modules/). WebKit is driven
+# over plain WebDriver by tests/browser/webdriver.mjs, under xvfb-run.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,6 +19,8 @@ ensure_browser() {
 }
 ensure_browser Chromium "${COLDBREW_CHROMIUM:-/usr/bin/chromium}" chromium
 ensure_browser "Firefox ESR" "${COLDBREW_FIREFOX:-/usr/bin/firefox-esr}" firefox-esr
+ensure_browser "WebKitGTK's WebDriver" /usr/bin/WebKitWebDriver webkit2gtk-driver
+ensure_browser "Xvfb (WebKitGTK needs a display)" /usr/bin/xvfb-run xvfb
 if ! [ -f node_modules/playwright-core/package.json ] || ! [ -f node_modules/puppeteer-core/package.json ]; then
     cb_say "installing playwright-core and puppeteer-core from npm"
     npm install --no-audit --no-fund --loglevel=error >&2

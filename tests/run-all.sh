@@ -15,7 +15,7 @@ for node_bin in "$node_current" "$node_system"; do
     echo "== Node suites on $("$node_bin" --version) ($node_bin)"
     "$node_bin" --test --test-concurrency=1 tests/node/*.test.mjs || status=1
 done
-echo "== Browser suite: Debian's Chromium and Firefox ESR, headless (tests/browser)"
+echo "== Browser suite: Debian's Chromium, Firefox ESR (headless) and WebKitGTK (under Xvfb) (tests/browser)"
 bash build/ensure-browser.sh
 "$node_current" --test --test-concurrency=1 tests/browser/*.test.mjs || status=1
 echo "== CPython regression suite (conformance slice) on $("$node_current" --version)"

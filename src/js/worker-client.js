@@ -16,8 +16,16 @@
  * one. Needs SharedArrayBuffer for input and interrupts (always in Node; in
  * browsers, a cross-origin isolated page: COOP same-origin + COEP
  * require-corp, as bin/coldbrew-serve sends).
+ *
+ * Without SharedArrayBuffer (a page not isolated, or an engine without it:
+ * WebKit/Safari) worker mode still runs Python off the page, with three
+ * differences, each a clear error rather than a silent change: the text of
+ * standardInBuffer goes to the worker with each call (input() reads it, but
+ * onStandardInRead[Async] cannot be asked mid-run); interrupt() refuses and
+ * names unload() and {timeout}; a time limit ends the worker at once; and
+ * Python's Coldbrew.run/get_variable/run_function say they cannot reach the page.
  */
-import { CB_IS_NODE } from './host.js';
+import { CB_IS_NODE, cbNoSharedMemory } from './host.js';
 import { PythonError, cbCheckString } from './options.js';
 import { PythonKeywords } from './bridge.js';
 import { cbAssetLocation } from './loader.js';
@@ -90,7 +98,8 @@ export async function cbStartWorker(inst, options) {
     });
   });
   await ready;
-  await request(client, 'load', [workerOptions, { signal: signalBuffer, stdin: stdinBuffer, page: pageBuffer }]);
+  client.noShared = signalBuffer ? null : cbNoSharedMemory();
+  await request(client, 'load', [workerOptions, { signal: signalBuffer, stdin: stdinBuffer, page: pageBuffer, noShared: client.noShared }]);
   return client;
 }
 
@@ -234,6 +243,20 @@ async function answerStdin(inst, client, size) {
   Atomics.notify(ctl, 0);
 }
 
+/* Without shared memory the worker cannot ask for input mid-run: what
+ * standardInBuffer holds unread goes with the next call (in order, before it),
+ * and the worker is told whether a callback would have been asked. */
+function handOverStdin(inst, client) {
+  const { api } = inst;
+  const text = cbUnreadStdin(inst);
+  inst.stdinPos = typeof inst.stdinText === 'string' ? inst.stdinText.length : 0;
+  const asks = typeof api.onStandardInRead === 'function' || typeof api.onStandardInReadAsync === 'function';
+  if (text || asks !== client.stdinAsks) {
+    client.stdinAsks = asks;
+    client.post({ method: '$stdin', args: [text, asks] });
+  }
+}
+
 /* ---- the API in worker mode --------------------------------------------------- */
 
 /* run/runFile options: the time limit, taken off before the worker sees them. */
@@ -250,8 +273,8 @@ function limits(fn, options) {
 
 export function cbInterruptWorker(client) {
   if (!client.signal) {
-    throw new Error('Coldbrew.interrupt(): worker mode needs SharedArrayBuffer to interrupt Python; serve the page ' +
-      'cross-origin isolated (headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)');
+    throw new Error(`Coldbrew.interrupt(): worker mode interrupts Python through a SharedArrayBuffer, and ${client.noShared}; ` +
+      'to stop a run here, call unload() (it ends the worker; load() starts a fresh one) or give the run a time limit: run(source, {timeout})');
   }
   if (client.running === 0) return false;
   Atomics.store(client.signal, 0, 2);
@@ -261,7 +284,10 @@ export function cbInterruptWorker(client) {
 
 /* The API's members in worker mode; unload: what the instance's unload() does. */
 export function cbWorkerMembers(inst, client, unload) {
-  const call = (method, ...args) => request(client, 'call', [method, args.map((x) => toWorker(client, x))]);
+  const call = (method, ...args) => {
+    if (!client.stdin) handOverStdin(inst, client);
+    return request(client, 'call', [method, args.map((x) => toWorker(client, x))]);
+  };
   /* A run: counted (interrupt() acts only then), with its time limit. */
   const run = (fn, method, first, options, extra = []) => {
     let rest, limit;
@@ -276,14 +302,16 @@ export function cbWorkerMembers(inst, client, unload) {
     if (!limit) return finished;
     return new Promise((resolve, reject) => {
       const stopAt = setTimeout(() => {
-        try { cbInterruptWorker(client); } catch (e) { /* no shared memory: only termination is left */ }
+        const why = client.signal ? `Python did not stop within ${limit.grace} ms after KeyboardInterrupt` :
+          `Python could not be interrupted first: ${client.noShared}`;
+        if (client.signal) cbInterruptWorker(client);
         const killAt = setTimeout(() => {
-          const err = new Error(`Coldbrew.${fn}(): the time limit of ${limit.timeout} ms passed and Python did not stop ` +
-            `within ${limit.grace} ms after KeyboardInterrupt; the worker was stopped: call Coldbrew.load() for a fresh one`);
+          const err = new Error(`Coldbrew.${fn}(): the time limit of ${limit.timeout} ms passed and ${why}; ` +
+            'the worker was stopped: call Coldbrew.load() for a fresh one');
           err.code = 'COLDBREW_TIMEOUT';
           reject(err);
           unload(err);
-        }, limit.grace);
+        }, client.signal ? limit.grace : 0);
         finished.finally(() => clearTimeout(killAt)).catch(() => {});
       }, limit.timeout);
       finished.finally(() => clearTimeout(stopAt)).then(resolve, reject);

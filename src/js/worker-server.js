@@ -16,6 +16,7 @@ import { CB_IS_NODE } from './host.js';
 import { PythonError } from './options.js';
 import { PythonKeywords, PythonVariable } from './bridge.js';
 import { cbPageScope } from './page-scope.js';
+import { cbUnreadStdin } from './stdio.js';
 
 const CB_EINTR = 27;
 
@@ -89,16 +90,41 @@ export function cbServeWorker(channel, cb, inst) {
     return n < 0 ? null : data.slice(0, n);
   }
 
+  /* Without shared memory: input is what the calling thread handed over; a
+   * read past it ends input, or, when a callback there would have been asked,
+   * fails with the reason (the callback cannot be asked mid-run). */
+  let stdinAsks = false, noShared = null;
+  function readHandedOver() {
+    if (!stdinAsks) return null;
+    const why = `Coldbrew: input() in worker mode asks onStandardInRead through a SharedArrayBuffer, and ${noShared}; ` +
+      'put the input in Coldbrew.standardInBuffer before the run instead';
+    channel.post({ event: 'stderr', line: why });   // the program's OSError alone would not say why
+    throw new Error(why);
+  }
+  /* Without shared memory Python's Coldbrew.run & co. cannot wait for the calling thread. */
+  function unreachableScope() {
+    const refuse = () => {
+      throw new Error(`Coldbrew: Python in worker mode reaches the calling thread's globals through a SharedArrayBuffer, and ${noShared}`);
+    };
+    return { get global() { return refuse(); }, evaluate: refuse };
+  }
+
   const requests = {
     async load(options, shared) {
       inst.sharedSignal = shared.signal ? new Int32Array(shared.signal) : null;
       stdin = shared.stdin ? { ctl: new Int32Array(shared.stdin, 0, 2), data: new Uint8Array(shared.stdin, 8) } : null;
       await cb.load(options);
-      if (shared.page) inst.Module.coldbrew.scope = cbPageScope(shared.page, channel.post);   // Python reaches the calling thread
+      noShared = shared.noShared;
+      // Python reaches the calling thread
+      inst.Module.coldbrew.scope = shared.page ? cbPageScope(shared.page, channel.post) : unreachableScope();
       cb.onStandardOut = (line, partial) => channel.post({ event: 'stdout', line, partial });
       cb.onStandardErr = (line, partial) => channel.post({ event: 'stderr', line, partial });
       cb.standardInBuffer = '';   // the calling thread keeps the buffer and its default text
-      cb.onStandardInRead = stdin ? readStdin : null;
+      cb.onStandardInRead = stdin ? readStdin : readHandedOver;
+    },
+    $stdin(text, asks) {
+      cb.standardInBuffer = cbUnreadStdin(inst) + text;
+      stdinAsks = asks;
     },
     call(method, args) {
       if (typeof cb[method] !== 'function') throw new TypeError(`Coldbrew.${method} is not a function in worker mode`);

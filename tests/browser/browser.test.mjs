@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startServer, launch, openPage, loadColdbrew, root } from './helpers.mjs';
+import { inPage as noSharedMemoryPage, check } from './no-shared-memory.mjs';
 
 let server, base, browser;
 
@@ -360,6 +361,21 @@ open("/home/from-worker.txt", "w").write("kept across a reload")
     }, opts);
     assert.deepEqual(second, { text: 'kept across a reload', n: 1, bytes: Array.from({ length: 256 }, (_, i) => i) });
     assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+});
+
+describe('worker mode on a page that is not cross-origin isolated (no SharedArrayBuffer)', () => {
+  test('runs off the page; input from standardInBuffer; refusals that name the missing headers; a time limit ends the worker', async () => {
+    // The page itself is served without COOP/COEP; everything else comes from bin/coldbrew-serve.
+    const context = await browser.newContext();
+    await context.route('**/tests/browser/page.html', (route) => route.fulfill({
+      contentType: 'text/html; charset=utf-8', body: fs.readFileSync(path.join(root, 'tests/browser/page.html'), 'utf8'),
+    }));
+    const page = await openPage(browser, `${base}/tests/browser/page.html`, { context });
+    assert.equal(await page.evaluate(() => [crossOriginIsolated, typeof SharedArrayBuffer].join()), 'false,undefined');
+    check(await page.evaluate(noSharedMemoryPage), 'the page is not cross-origin isolated \\(serve it with the headers ' +
+      'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp');
     await context.close();
   });
 });
