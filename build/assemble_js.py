@@ -76,5 +76,12 @@ body = ("const CB_EXAMPLES = " + json.dumps(examples, indent=0) + ";\n"
         + bundle.read_text())
 (out / "coldbrew.js").write_text(
     (js / "prelude-cjs.js").read_text() + core + "\n" + body + (js / "epilogue-cjs.js").read_text())
+# Emscripten's factory ends with a CommonJS export; an ES module has none
+# (bundlers warn about module.exports in one).
+core_esm, n = re.subn(r"\nif \(typeof exports === 'object' && typeof module === 'object'\)\n  module\.exports = createColdbrewModule;\n"
+                      r"(else if \(typeof define === 'function' && define\['amd'\]\)\n  define\(\[\], \(\) => createColdbrewModule\);\n)?",
+                      "\n", core)
+if n != 1:
+    raise SystemExit("assemble_js: Emscripten's CommonJS export was not found in the factory (did its output change?)")
 (out / "coldbrew.mjs").write_text(
-    (js / "prelude-esm.js").read_text() + core + "\n" + body + (js / "epilogue-esm.js").read_text())
+    (js / "prelude-esm.js").read_text() + core_esm + "\n" + body + (js / "epilogue-esm.js").read_text())

@@ -31,7 +31,8 @@ if [ "$cmd" = clean ]; then
     fi
     rm -rf "$CB_CACHE"
     rm -rf "$repo/dist/coldbrew.wasm" "$repo/dist/coldbrew.js" "$repo/dist/coldbrew.mjs" \
-           "$repo/dist/coldbrew-stdlib.zip" "$repo"/dist/*.br
+           "$repo/dist/coldbrew-stdlib.zip" "$repo"/dist/*.br "$repo/dist/bin" "$repo/dist/pack" "$repo"/dist/*.d.*ts \
+           "$repo/dist/LICENSE" "$repo/dist/CHANGELOG.md" "$repo/dist/README.md" "$repo/dist/THIRD-PARTY-NOTICES.txt"
     exit 0
 fi
 case "$cmd" in all|exec) ;; *) cb_die "usage" "" "unknown command '$cmd' (expected: all, exec CMD..., clean)";; esac
@@ -146,4 +147,21 @@ for f in coldbrew.wasm coldbrew.js coldbrew.mjs coldbrew-stdlib.zip; do
 done
 mkdir -p "$repo/tests/out"
 cp "$CB_CACHE/work/$out/cpython-tests.zip" "$repo/tests/out/cpython-tests.zip"
+
+# ---- the npm package: dist/ is its root (dist/package.json) -----------------
+# Types, the CLI, the licence, the third-party notices (read from the pinned
+# source tarballs, cached by their hash) and the docs join the runtime; then
+# `npm pack` writes dist/pack/coldbrew-python-VERSION.tgz.
+cp "$repo/src/types/coldbrew.d.ts" "$repo/src/types/coldbrew.d.mts" "$repo/LICENSE" "$repo/CHANGELOG.md" "$repo/README.md" "$repo/dist/"
+mkdir -p "$repo/dist/bin"
+cp "$repo/bin/coldbrew" "$repo/dist/bin/coldbrew"
+notices="$CB_CACHE/work/notices-$(cat "$repo/build/sources.sha256" "$repo/build/third_party_notices.py" | cb_hash).txt"
+if ! [ -s "$notices" ]; then
+    run_in_toolchain python3.13 "$repo/build/third_party_notices.py" "$CB_CACHE/work/src" "$repo/build/sources.sha256" \
+        "$notices.tmp" /usr/share/doc/tzdata/copyright
+    mv "$notices.tmp" "$notices"
+fi
+cp "$notices" "$repo/dist/THIRD-PARTY-NOTICES.txt"
+rm -rf "$repo/dist/pack"; mkdir -p "$repo/dist/pack"
+(cd "$repo/dist" && npm pack --pack-destination pack --loglevel=error >/dev/null)
 cb_say "done: dist/ holds $(cd "$repo/dist" && ls -1 | tr '\n' ' ')"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure the browser suite can run: Debian's Chromium, Firefox ESR and
 # WebKitGTK (apt-get install chromium firefox-esr webkit2gtk-driver xvfb, as
-# root), playwright-core (Chromium) and puppeteer-core (Firefox, over
-# WebDriver BiDi) from npm (npm install, into node_modules/). WebKit is driven
+# root), and package.json's devDependencies from npm (npm install, into
+# node_modules/): playwright-core (Chromium), puppeteer-core (Firefox, over
+# WebDriver BiDi), typescript and the bundlers tests/package builds with. WebKit is driven
 # over plain WebDriver by tests/browser/webdriver.mjs, under xvfb-run.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -21,7 +22,11 @@ ensure_browser Chromium "${COLDBREW_CHROMIUM:-/usr/bin/chromium}" chromium
 ensure_browser "Firefox ESR" "${COLDBREW_FIREFOX:-/usr/bin/firefox-esr}" firefox-esr
 ensure_browser "WebKitGTK's WebDriver" /usr/bin/WebKitWebDriver webkit2gtk-driver
 ensure_browser "Xvfb (WebKitGTK needs a display)" /usr/bin/xvfb-run xvfb
-if ! [ -f node_modules/playwright-core/package.json ] || ! [ -f node_modules/puppeteer-core/package.json ]; then
-    cb_say "installing playwright-core and puppeteer-core from npm"
+# Every devDependency (the browser drivers; tsc and the bundlers of tests/package).
+missing="$(node -e 'const fs = require("fs");
+  const deps = Object.keys(require("./package.json").devDependencies || {});
+  console.log(deps.filter((d) => !fs.existsSync(`node_modules/${d}/package.json`)).join(" "))')"
+if [ -n "$missing" ]; then
+    cb_say "installing from npm: $missing"
     npm install --no-audit --no-fund --loglevel=error >&2
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: the Node suites on Node 26 (from npm) and on the
-# system's Node, the browser suite in headless Chromium, then the conformance
-# slice of CPython's regression suite; first, the layering check of the C core.
+# system's Node, the browser suite (Chromium, Firefox ESR, WebKitGTK), the npm
+# package as a user installs and bundles it, then the conformance slice of
+# CPython's regression suite; first, the layering check of the C core.
 # Builds first (seconds when cached).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ done
 echo "== Browser suite: Debian's Chromium, Firefox ESR (headless) and WebKitGTK (under Xvfb) (tests/browser)"
 bash build/ensure-browser.sh
 "$node_current" --test --test-concurrency=1 tests/browser/*.test.mjs || status=1
+echo "== The npm package: installed from its tarball into a fresh project; CJS, ESM, TypeScript, the CLI; Vite, esbuild and webpack apps in Chromium"
+"$node_current" --test tests/package/*.test.mjs || status=1
 echo "== CPython regression suite (conformance slice) on $("$node_current" --version)"
 "$node_current" tests/cpython/run.mjs || status=1
 exit $status

@@ -13,7 +13,7 @@ import { cbDecodeText, cbTextLength, cbWriteText } from './text.js';
 import { cbCreateBridge } from './bridge.js';
 import { cbGuardFileSystem } from './vfs.js';
 import { cbCheckOptions } from './options.js';
-import { cbAssetLocation, cbFetchBytes, cbInstantiateWasm, cbCRecursionBudget } from './loader.js';
+import { cbAssetLocator, cbFetchBytes, cbInstantiateWasm, cbCRecursionBudget } from './loader.js';
 import { cbMakeStdio } from './stdio.js';
 import { CB_JSPI, cbWrapImports, cbAioQueue } from './jspi.js';
 import { cbHost } from './http.js';
@@ -96,16 +96,18 @@ async function start(inst, opts, myGeneration) {
     loaded += n;
     if (opts.onProgress && myGeneration === inst.generation) opts.onProgress({ loaded: Math.min(loaded, total), total });
   };
-  const stdlibPromise = cbFetchBytes('load', cbAssetLocation('coldbrew-stdlib.zip'), progress);
+  const locate = cbAssetLocator(opts);
+  const stdlibPromise = cbFetchBytes('load', locate('coldbrew-stdlib.zip'), progress);
+  const wasmWhere = locate('coldbrew.wasm');
   let wasmFailed;
   const wasmFailure = new Promise((resolve, reject) => { wasmFailed = reject; });
   const startupErrors = [];
   const modPromise = createColdbrewModule({
-    locateFile: (name) => cbAssetLocation(name),
+    locateFile: (name) => locate(name),
     instantiateWasm(imports, receive) {
       cbWrapImports(imports, { asyncRun: () => inst.asyncRun, bridge: () => inst.bridge, aio: () => inst.aio,
         stdin: () => inst.Module.coldbrew.stdin });
-      cbInstantiateWasm(imports, progress).then((r) => {
+      cbInstantiateWasm(imports, progress, wasmWhere).then((r) => {
         inst.rawExports = r.instance.exports;
         receive(r.instance, r.module);
       }, wasmFailed);

@@ -1,15 +1,39 @@
-/* Coldbrew's loader: where the wasm and the stdlib are (next to this script,
- * cbScriptBase from the prelude), fetching them with progress, streaming
- * compilation, and the C recursion budget this engine's stack allows. */
+/* Coldbrew's loader: where the asset files are (coldbrew.wasm, the stdlib
+ * zip, and coldbrew.js for worker mode), fetching them with progress,
+ * streaming compilation, and the C recursion budget this engine's stack allows.
+ *
+ * Where the assets are, in order: load({locateFile(name, base)}) if given;
+ * else under load({indexURL}); else where a bundler put them (cbBundledAssets:
+ * the ES module build names each file as `new URL('./coldbrew.wasm',
+ * import.meta.url)`, which Vite and webpack rewrite to the emitted file);
+ * else next to this script (cbScriptBase, from the prelude). */
 import { CB_IS_NODE } from './host.js';
 
-/* Where the wasm and stdlib files are: next to this script, wherever it is hosted. */
-export function cbAssetLocation(name) {
-  if (cbScriptBase === null) return name;
-  if (CB_IS_NODE && !/^(file|https?):/.test(cbScriptBase)) {
-    return require('path').join(cbScriptBase, name);
-  }
-  return new URL(name, cbScriptBase).href;
+/* A base (directory, path or URL) and a file name -> where the file is; absolute in browsers. */
+function under(base, name) {
+  if (CB_IS_NODE && !/^(file|https?|data|blob):/.test(base)) return require('path').join(base, name);
+  const pageBase = typeof location === 'object' && location && location.href ? location.href : undefined;
+  return new URL(name, new URL(base.endsWith('/') ? base : `${base}/`, pageBase)).href;
+}
+
+/* The instance's asset locator, from its load() options: name -> path or URL. */
+export function cbAssetLocator(opts = {}) {
+  const base = opts.indexURL !== undefined ? opts.indexURL : cbScriptBase;
+  const fallback = (name) => {
+    if (opts.indexURL === undefined && typeof cbBundledAssets === 'object' && cbBundledAssets && cbBundledAssets[name]) {
+      return cbBundledAssets[name];
+    }
+    return base === null ? name : under(base, name);
+  };
+  if (typeof opts.locateFile !== 'function') return fallback;
+  return (name) => {
+    const where = opts.locateFile(name, base);
+    if (where instanceof URL) return where.href;
+    if (typeof where !== 'string' || !where) {
+      throw new TypeError(`Coldbrew.load(): locateFile('${name}') must return a URL or a non-empty string, not ${where === null ? 'null' : typeof where}`);
+    }
+    return where;
+  };
 }
 
 /* Bytes of a URL or (in Node) a file path / file: URL; onBytes(n) is told of
@@ -53,8 +77,7 @@ export async function cbFetchBytes(fn, where, onBytes) {
 /* Instantiates coldbrew.wasm for Emscripten's instantiateWasm hook: streaming
  * compilation in browsers (the response is re-wrapped, so progress is counted
  * and a server's wrong MIME type does not matter), the file in Node. */
-export async function cbInstantiateWasm(imports, onBytes) {
-  const where = cbAssetLocation('coldbrew.wasm');
+export async function cbInstantiateWasm(imports, onBytes, where) {
   if ((!CB_IS_NODE || /^https?:/.test(where)) && typeof WebAssembly.instantiateStreaming === 'function') {
     const response = await fetch(where);
     if (!response.ok) throw new Error(`Coldbrew.load(): fetching ${where} failed: HTTP ${response.status}`);

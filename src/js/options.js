@@ -33,6 +33,8 @@ export const CB_LOAD_OPTIONS = {
   asyncYieldRate: (v) => (v === null || (typeof v === 'number' && v > 0) ? null
     : 'must be null or a number greater than 0 (Infinity allowed)'),
   worker: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
+  indexURL: (v) => (typeof v === 'string' && v ? null : 'must be a non-empty string: the URL or folder holding coldbrew.wasm and coldbrew-stdlib.zip'),
+  locateFile: (v) => (typeof v === 'function' ? null : 'must be a function (name, base) => the URL or path of that file'),
   transformVariableCasing: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
   threadWorkers: (v) => (!Number.isInteger(v) ? 'must be a whole number greater than 0'
     : v <= 0 ? 'must be greater than 0'

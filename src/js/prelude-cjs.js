@@ -7,3 +7,4 @@ const cbScriptBase = (typeof __dirname === 'string') ? __dirname
   : (typeof document !== 'undefined' && document.currentScript && document.currentScript.src)
     ? new URL('./', document.currentScript.src).href
     : (typeof self !== 'undefined' && self.location) ? new URL('./', self.location.href).href : null;
+const cbBundledAssets = null;   // the ES module build's (bundlers see its asset URLs)

@@ -28,7 +28,7 @@
 import { CB_IS_NODE, cbNoSharedMemory } from './host.js';
 import { PythonError, cbCheckString } from './options.js';
 import { PythonKeywords } from './bridge.js';
-import { cbAssetLocation } from './loader.js';
+import { cbAssetLocator } from './loader.js';
 import { cbUnreadStdin } from './stdio.js';
 import { cbUnloadedError } from './instance.js';
 import { cbOfferDownload } from './files.js';
@@ -55,7 +55,11 @@ function rebuildError(error) {
 
 /* Starts the worker and loads Python in it; resolves to the client. */
 export async function cbStartWorker(inst, options) {
-  const { worker: _, ...workerOptions } = options;
+  // The worker finds the assets where this thread would (a function cannot cross: the answers do).
+  const { worker: _, indexURL: _i, locateFile: _l, ...workerOptions } = options;
+  const locate = cbAssetLocator(options);
+  const absolute = (where) => (CB_IS_NODE ? where : new URL(where, location.href).href);   // the worker's base differs
+  const assets = Object.fromEntries(['coldbrew.wasm', 'coldbrew-stdlib.zip'].map((name) => [name, absolute(locate(name))]));
   const signalBuffer = sharedBuffer(4);
   const stdinBuffer = sharedBuffer(8 + CB_STDIN_BYTES);
   const pageBuffer = cbPageBuffer();
@@ -67,7 +71,7 @@ export async function cbStartWorker(inst, options) {
     stdinPending: new Uint8Array(0),
     running: 0,
   };
-  const script = cbAssetLocation('coldbrew.js');
+  const script = locate('coldbrew.js');
   let port;
   if (CB_IS_NODE) {
     const { Worker } = require('worker_threads');
@@ -99,7 +103,7 @@ export async function cbStartWorker(inst, options) {
   });
   await ready;
   client.noShared = signalBuffer ? null : cbNoSharedMemory();
-  await request(client, 'load', [workerOptions, { signal: signalBuffer, stdin: stdinBuffer, page: pageBuffer, noShared: client.noShared }]);
+  await request(client, 'load', [workerOptions, { signal: signalBuffer, stdin: stdinBuffer, page: pageBuffer, noShared: client.noShared, assets }]);
   return client;
 }
 

@@ -113,7 +113,7 @@ export function cbServeWorker(channel, cb, inst) {
     async load(options, shared) {
       inst.sharedSignal = shared.signal ? new Int32Array(shared.signal) : null;
       stdin = shared.stdin ? { ctl: new Int32Array(shared.stdin, 0, 2), data: new Uint8Array(shared.stdin, 8) } : null;
-      await cb.load(options);
+      await cb.load({ ...options, locateFile: (name) => shared.assets[name] || name });
       noShared = shared.noShared;
       // Python reaches the calling thread
       inst.Module.coldbrew.scope = shared.page ? cbPageScope(shared.page, channel.post) : unreachableScope();

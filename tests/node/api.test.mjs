@@ -41,6 +41,32 @@ describe('loading', () => {
     assert.equal(cb.run('x = 1'), 0);
   });
 
+  test('load({locateFile}) and load({indexURL}) say where the asset files are; a wrong place is a clear error', async () => {
+    const { default: path } = await import('node:path');
+    const { default: os } = await import('node:os');
+    const { default: fs } = await import('node:fs');
+    const dist = new URL('../../dist/', import.meta.url).pathname;
+    const asked = [];
+    const cb = Coldbrew.createNewInstance();
+    await cb.load({ hideWarnings: true, locateFile: (name, base) => { asked.push([name, base !== undefined]); return path.join(dist, name); } });
+    assert.equal(cb.run('x = 1'), 0);
+    assert.deepEqual(asked.map(([n]) => n).sort(), ['coldbrew-stdlib.zip', 'coldbrew.wasm']);
+    cb.unload();
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'coldbrew-assets-'));
+    for (const f of ['coldbrew.wasm', 'coldbrew-stdlib.zip']) fs.copyFileSync(path.join(dist, f), path.join(elsewhere, f));
+    await cb.load({ hideWarnings: true, indexURL: elsewhere });
+    assert.equal(cb.run('x = 2'), 0);
+    cb.unload();
+    fs.rmSync(path.join(elsewhere, 'coldbrew-stdlib.zip'));
+    await assert.rejects(cb.load({ hideWarnings: true, indexURL: elsewhere }), (e) => e.message.includes(path.join(elsewhere, 'coldbrew-stdlib.zip')));
+    await assert.rejects(cb.load({ indexURL: '' }), /option 'indexURL' must be a non-empty string/);
+    await assert.rejects(cb.load({ locateFile: 'x' }), /option 'locateFile' must be a function/);
+    await assert.rejects(cb.load({ hideWarnings: true, locateFile: () => 42 }), /locateFile\('coldbrew-stdlib.zip'\) must return a URL or a non-empty string/);
+    fs.rmSync(elsewhere, { recursive: true });
+    await cb.load({ hideWarnings: true });   // still loadable
+    cb.unload();
+  });
+
   test('load() reports download progress to onProgress, ending at total', async () => {
     const cb = Coldbrew.createNewInstance();
     const events = [];
