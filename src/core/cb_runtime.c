@@ -76,14 +76,27 @@ cb_rt_line_buffer(const char *name)
 }
 
 /* Pre-initialises and initialises CPython: isolated, UTF-8 mode, the
- * standard library zip and site-packages as the only search paths. */
+ * standard library zip and site-packages as the only search paths. With
+ * argc > 0, argv is a python3 command line of interpreter options only
+ * ("python3", "-O", "-W", "error", ...; load({pythonFlags}), checked by the
+ * loader): CPython parses it as python3 would, so sys.flags and the settings
+ * behind them (-O, -S, -B, -W, -X, ...) mean what they mean there. */
 static PyStatus
-cb_rt_start_interpreter(void)
+cb_rt_start_interpreter(int argc, char **argv)
 {
     PyPreConfig preconfig;
     PyPreConfig_InitIsolatedConfig(&preconfig);
     preconfig.utf8_mode = 1;
-    PyStatus status = Py_PreInitialize(&preconfig);
+    PyStatus status;
+    if (argc > 0) {
+        /* -X dev is read at pre-initialisation (allocators); the isolated
+         * default (0) would hide it. */
+        preconfig.parse_argv = 1;
+        preconfig.dev_mode = -1;
+        status = Py_PreInitializeFromBytesArgs(&preconfig, argc, argv);
+    } else {
+        status = Py_PreInitialize(&preconfig);
+    }
     if (PyStatus_Exception(status)) {
         return status;
     }
@@ -94,7 +107,14 @@ cb_rt_start_interpreter(void)
     PyConfig_InitIsolatedConfig(&config);
     config.write_bytecode = 0;
     config.site_import = 1;
-    config.parse_argv = 0;
+    config.parse_argv = argc > 0;
+    if (argc > 0) {
+        /* The isolated defaults fix these at 0, which -X dev / -X tracemalloc
+         * could then not change; -1 lets the command line decide (the
+         * faulthandler stays off: it cannot install its handlers here). */
+        config.dev_mode = -1;
+        config.tracemalloc = -1;
+    }
     config.install_signal_handlers = 1;
     config.module_search_paths_set = 1;
     status = PyConfig_SetString(&config, &config.home, L"/");
@@ -108,7 +128,7 @@ cb_rt_start_interpreter(void)
         status = PyWideStringList_Append(&config.module_search_paths, L"" CB_SITE_PACKAGES_PATH);
     }
     if (!PyStatus_Exception(status)) {
-        status = PyWideStringList_Append(&config.argv, L"");
+        status = argc > 0 ? PyConfig_SetBytesArgv(&config, argc, argv) : PyWideStringList_Append(&config.argv, L"");
     }
     if (!PyStatus_Exception(status)) {
         status = Py_InitializeFromConfig(&config);
@@ -142,14 +162,15 @@ cb_rt_brand_version(void)
     return r;
 }
 
-/* Starts the interpreter. The loader has already written the standard library
+/* Starts the interpreter (argc/argv: interpreter options, or 0/NULL; see
+ * cb_rt_start_interpreter). The loader has already written the standard library
  * zip and set the initial environment (HOME, PWD, ...) before calling this.
  * 0, or -1 after reporting the error (before Python could raise one:
  * CPython's own message on stderr, which the loader shows). */
 CB_EXPORT int
-cb_rt_init(void)
+cb_rt_init(int argc, char **argv)
 {
-    PyStatus status = cb_rt_start_interpreter();
+    PyStatus status = cb_rt_start_interpreter(argc, argv);
     if (PyStatus_Exception(status)) {
         fprintf(stderr, "coldbrew: Python failed to start: %s%s%s\n",
                 status.func ? status.func : "", status.func ? ": " : "", status.err_msg ? status.err_msg : "");

@@ -23,6 +23,7 @@ import { cbChdir, cbGetcwd, cbGetenv, cbReset, cbResetenv, cbSetenv, cbUnsetenv 
 import { cbAddFile, cbAddFilesFromZip, cbCreateFolder, cbDeletePath, cbDownloadPathToZip, cbListFiles, cbPathExists,
   cbReadBinaryFile, cbReadFile } from './files.js';
 import { cbLoadFiles, cbSaveFiles } from './persistence.js';
+import { cbMountHostDirectory } from './host-mount.js';
 import { CB_STDIN_HELP } from './stdio.js';
 import { cbStartWorker, cbStopWorker, cbWorkerMembers } from './worker-client.js';
 import { cbServeWorker, cbWorkerChannel } from './worker-server.js';
@@ -174,6 +175,7 @@ function createColdbrew() {
     deletePath(path) { return cbDeletePath(inst, path); },
     async addFilesFromZip(path, url) { return cbAddFilesFromZip(inst, path, url); },
     downloadPathToZip(path, name = 'download.zip') { return cbDownloadPathToZip(inst, path, name); },
+    mountHostDirectory(hostPath, vfsPath, options = {}) { return cbMountHostDirectory(inst, hostPath, vfsPath, options); },
   });
 
   // Persistence of /home and /tmp (persistence.js, storage.js).

@@ -88,6 +88,21 @@ export function cbLoad(inst, options) {
   return inst.loading;
 }
 
+/* cb_rt_init with python3's interpreter options (load({pythonFlags}), checked by
+ * options.js) as a C argv: CPython parses them itself. */
+function startInterpreter(Module, flags) {
+  if (!flags.length) return Module._cb_rt_init(0, 0);
+  const strings = ['python3', ...flags].map((s) => Module.stringToNewUTF8(s));
+  const argv = Module._malloc(4 * strings.length);
+  strings.forEach((p, i) => { Module.HEAPU32[(argv >> 2) + i] = p; });
+  try {
+    return Module._cb_rt_init(strings.length, argv);
+  } finally {
+    for (const p of strings) Module._free(p);
+    Module._free(argv);
+  }
+}
+
 async function start(inst, opts, myGeneration) {
   // The wasm and the stdlib download side by side; onProgress hears of both.
   const total = CB_ASSET_SIZES['coldbrew.wasm'] + CB_ASSET_SIZES['coldbrew-stdlib.zip'];
@@ -155,7 +170,7 @@ async function start(inst, opts, myGeneration) {
   makeFolders(Module.FS);
   Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
   cbMakeStdio(inst);
-  if (Module._cb_rt_init() !== 0) {
+  if (startInterpreter(Module, opts.pythonFlags || []) !== 0) {
     const info = Module.coldbrew.pythonError && Module.coldbrew.pythonError.info;
     throw new Error(`Coldbrew.load(): Python failed to start: ${info ? info.traceback : startupErrors.join('\n')}`);
   }

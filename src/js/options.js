@@ -12,6 +12,26 @@ export class PythonError extends Error {
   }
 }
 
+/* python3's interpreter options that load({pythonFlags}) passes to CPython's
+ * own parser: letters that may be grouped (-OO, -BEs) and -W / -X with a value
+ * (attached, -Werror, or the next item). Options that run something (-c, -m,
+ * -i's prompt) belong to the caller, as bin/coldbrew does. */
+const CB_PYTHON_FLAG_LETTERS = 'BdEIOPqsSuv';
+function checkPythonFlags(v) {
+  if (!Array.isArray(v)) return "must be an array of python3 options, e.g. ['-O', '-W', 'error']";
+  for (let i = 0; i < v.length; i++) {
+    const f = v[i];
+    if (typeof f !== 'string' || !/^-./.test(f)) return `must hold options that start with '-' (item ${i}: ${JSON.stringify(f)})`;
+    if (/^-[WX]/.test(f)) {
+      if (f.length === 2 && (typeof v[++i] !== 'string' || !v[i])) return `has ${f} without a value`;
+      continue;
+    }
+    const bad = [...f.slice(1)].find((c) => !CB_PYTHON_FLAG_LETTERS.includes(c));
+    if (bad) return `has -${bad}, not an interpreter option Coldbrew passes on (known: -${[...CB_PYTHON_FLAG_LETTERS].join(', -')}, -W, -X)`;
+  }
+  return null;
+}
+
 /* What load() accepts: option name -> check(value) returning an error text or null. */
 export const CB_LOAD_OPTIONS = {
   fsOptions: (v) => {
@@ -35,6 +55,7 @@ export const CB_LOAD_OPTIONS = {
   worker: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
   indexURL: (v) => (typeof v === 'string' && v ? null : 'must be a non-empty string: the URL or folder holding coldbrew.wasm and coldbrew-stdlib.zip'),
   locateFile: (v) => (typeof v === 'function' ? null : 'must be a function (name, base) => the URL or path of that file'),
+  pythonFlags: checkPythonFlags,
   transformVariableCasing: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
   threadWorkers: (v) => (!Number.isInteger(v) ? 'must be a whole number greater than 0'
     : v <= 0 ? 'must be greater than 0'

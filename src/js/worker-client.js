@@ -360,6 +360,7 @@ export function cbWorkerMembers(inst, client, unload) {
     readFile: (path) => call('readFile', path),
     readBinaryFile: (path) => call('readBinaryFile', path),
     deletePath: (path) => call('deletePath', path),
+    mountHostDirectory: (hostPath, vfsPath, options) => call('mountHostDirectory', hostPath, vfsPath, ...(options === undefined ? [] : [options])),
     // A URL is the page's (the worker's base is the script's folder).
     addFilesFromZip: (path, url) => call('addFilesFromZip', path,
       !CB_IS_NODE && typeof url === 'string' && typeof location === 'object' ? new URL(url, location.href).href : url),

@@ -27,6 +27,8 @@ declare namespace Coldbrew {
     indexURL?: string;
     /** A function naming each asset file's URL or path; wins over indexURL. */
     locateFile?: LocateFile;
+    /** python3's interpreter options, parsed by CPython at start-up: e.g. ['-O', '-B', '-W', 'error', '-X', 'dev']. */
+    pythonFlags?: string[];
     /** Only false is accepted in this build. */
     monitorFileUsage?: boolean;
     /** Not available: this build has no threads. */
@@ -185,6 +187,8 @@ declare namespace Coldbrew {
     addFilesFromZip(path: string, url: string): Promise<number>;
     /** Zips path: browsers download it as name; Node writes it to the path name. The zip's bytes. */
     downloadPathToZip(path: string, name?: string): Uint8Array | Promise<Uint8Array>;
+    /** Node: a host folder appears at vfsPath (off unless called; nothing outside it is reachable). The virtual path. */
+    mountHostDirectory(hostPath: string, vfsPath: string, options?: { readOnly?: boolean }): string;
     saveFiles(options?: { overwrite?: boolean }): Promise<boolean | number>;
     loadFiles(): Promise<boolean | number>;
   }

@@ -84,6 +84,35 @@ describe('loading in a page', () => {
   });
 });
 
+describe('where the assets are, and host folders, in a page', () => {
+  test('load({locateFile}) and load({indexURL}); a wrong place is a clear error; mountHostDirectory says Node only', async () => {
+    const page = await openPage(browser, `${base}/tests/browser/page.html`);
+    const r = await page.evaluate(async () => {
+      const out = { asked: [] };
+      const a = Coldbrew.createNewInstance();
+      await a.load({ hideWarnings: true, locateFile: (name) => { out.asked.push(name); return new URL(`/dist/${name}`, location.href); } });
+      out.located = a.getVariable('6 * 7');
+      try { a.mountHostDirectory('/etc', '/mnt/etc'); } catch (e) { out.mount = e.message; }
+      a.unload();
+      const b = Coldbrew.createNewInstance();
+      await b.load({ hideWarnings: true, indexURL: '/dist/' });
+      out.indexed = b.getVariable('"ok"');
+      b.unload();
+      try { await b.load({ hideWarnings: true, indexURL: '/no/such/folder/' }); } catch (e) { out.wrong = e.message; }
+      await b.load({ hideWarnings: true });
+      out.after = b.getVariable('1 + 1');
+      b.unload();
+      return out;
+    });
+    assert.deepEqual(r.asked.sort(), ['coldbrew-stdlib.zip', 'coldbrew.wasm']);
+    assert.equal(r.located, 42);
+    assert.match(r.mount, /only in Node/);
+    assert.equal(r.indexed, 'ok');
+    assert.match(r.wrong, /\/no\/such\/folder\/coldbrew-.*HTTP 404/);
+    assert.equal(r.after, 2);
+  });
+});
+
 describe('the API in a page', () => {
   test('PythonError with type, message, line and traceback; the runtime stays usable', async () => {
     const page = await loaded();
