@@ -124,9 +124,9 @@ function createColdbrew() {
 
   // Running Python (runs.js, async-variables.js).
   Object.assign(loaded, {
-    run(source) { return cbRun(inst, source); },
+    run(source, options) { return cbRun(inst, source, options); },
     runFile(path, options = {}) { return cbRunFile(inst, path, options); },
-    async runAsync(source) { return cbRunAsync(inst, source); },
+    async runAsync(source, options) { return cbRunAsync(inst, source, options); },
     async runFileAsync(path, options = {}) { return cbRunFileAsync(inst, path, options); },
     runFunctionAsync(name, ...args) { return cbRunFunctionAsync(inst, name, args); },
     getVariableAsync(name) { return cbGetVariableAsync(inst, name); },

@@ -14,7 +14,7 @@ import { CB_ENTRY_CALL, CB_ENTRY_CALL_NAMED, CB_ENTRY_CONSTRUCT, CB_ENTRY_GET, C
 import { CB_JSPI, CB_YIELD_MS, CB_CHECK_TICKS } from './jspi.js';
 import { CB_LOAD_OPTIONS, cbCheckString } from './options.js';
 import { cbRequireLoaded, cbUnloadedError } from './instance.js';
-import { cbBegin, cbCheck, cbConcurrencyError, cbCrash, cbCStrings, cbEnd, cbEnter, cbPythonError } from './calls.js';
+import { cbBegin, cbCheck, cbConcurrencyError, cbCrash, cbCStrings, cbEnd, cbEnter, cbInterrupt, cbPythonError } from './calls.js';
 import { cbSetRunEnv } from './environment.js';
 
 const CB_ENTRY_OF = {
@@ -51,14 +51,53 @@ function runFileOperands(inst, path, cwd, envEntries, argStrings) {
   }];
 }
 
-/* runFile's and runFileAsync's options, checked: [cwd, env entries, args]. */
+/* A time limit on the calling thread: runAsync & co. take {timeout} (ms; at
+ * the limit, KeyboardInterrupt, as interrupt() raises it); a synchronous run
+ * cannot be stopped from this thread, and nothing here can end a run that
+ * ignores the interrupt ({grace}): both are worker mode's. The checked timeout, or null. */
+function timeLimit(fn, options, known) {
+  for (const k of Object.keys(options)) {
+    if (k === 'grace' || (k === 'timeout' && !fn.endsWith('Async'))) {
+      throw new TypeError(`Coldbrew.${fn}(): {${k}} needs worker mode (load({worker: true})): on the calling thread ` +
+        (k === 'grace' ? 'nothing can end a run that ignores KeyboardInterrupt' : 'nothing can stop a synchronous run; runAsync takes {timeout}'));
+    }
+    if (k !== 'timeout' && !known.includes(k)) throw new TypeError(`Coldbrew.${fn}(): unknown option '${k}' (known: ${[...known, 'timeout'].join(', ')})`);
+  }
+  if (options.timeout === undefined) return null;
+  if (!(typeof options.timeout === 'number' && options.timeout > 0)) {
+    throw new TypeError(`Coldbrew.${fn}(): options.timeout must be a number of milliseconds greater than 0`);
+  }
+  if (!CB_JSPI) {
+    throw new TypeError(`Coldbrew.${fn}(): {timeout} needs worker mode (load({worker: true})) on this engine: without JSPI ` +
+      `${fn} runs synchronously and no timer can fire`);
+  }
+  return options.timeout;
+}
+
+/* run's and runAsync's options ({timeout} for runAsync). */
+function runOptions(fn, options) {
+  if (options === undefined) return null;
+  if (options === null || typeof options !== 'object') throw new TypeError(`Coldbrew.${fn}(): options must be an object`);
+  return timeLimit(fn, options, []);
+}
+
+/* Interrupts the run if it is still going after ms. */
+async function limited(inst, ms, run) {
+  if (ms === null) return run();
+  const timer = setTimeout(() => { if (inst.state === 'loaded') cbInterrupt(inst); }, ms);
+  try {
+    return await run();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/* runFile's and runFileAsync's options, checked: [cwd, env entries, args, timeout]. */
 function runFileOptions(fn, path, options) {
   cbCheckString(fn, 'path', path);
   if (options === null || typeof options !== 'object') throw new TypeError(`Coldbrew.${fn}(): options must be an object`);
   const { cwd = null, env = {}, args = [] } = options;
-  for (const k of Object.keys(options)) {
-    if (!['cwd', 'env', 'args'].includes(k)) throw new TypeError(`Coldbrew.${fn}(): unknown option '${k}' (known: cwd, env, args)`);
-  }
+  const timeout = timeLimit(fn, options, ['cwd', 'env', 'args']);
   if (cwd !== null) cbCheckString(fn, 'options.cwd', cwd);
   if (env === null || typeof env !== 'object') throw new TypeError(`Coldbrew.${fn}(): options.env must be an object`);
   if (!Array.isArray(args)) throw new TypeError(`Coldbrew.${fn}(): options.args must be an array of strings`);
@@ -66,7 +105,7 @@ function runFileOptions(fn, path, options) {
     if (typeof a !== 'string' && typeof a !== 'number') throw new TypeError(`Coldbrew.${fn}(): options.args must hold strings`);
     return String(a);
   });
-  return [cwd, Object.entries(env).map(([k, v]) => [k, String(v)]), argStrings];
+  return [cwd, Object.entries(env).map(([k, v]) => [k, String(v)]), argStrings, timeout];
 }
 
 /* Calls an entry point synchronously with its prepared operands. */
@@ -174,8 +213,9 @@ function runResult(inst, rc) {
   return 0;
 }
 
-export function cbRun(inst, source) {
+export function cbRun(inst, source, options) {
   cbCheckString('run', 'source', source);
+  runOptions('run', options);
   return cbSyncCall(inst, 'run', 'cb_rt_run', () => runOperands(inst, source));
 }
 
@@ -184,15 +224,17 @@ export function cbRunFile(inst, path, options) {
   return cbSyncCall(inst, 'runFile', 'cb_rt_run_file', () => runFileOperands(inst, path, cwd, envEntries, argStrings));
 }
 
-export async function cbRunAsync(inst, source) {
+export async function cbRunAsync(inst, source, options) {
   cbCheckString('runAsync', 'source', source);
-  return cbAsyncCall(inst, 'runAsync', 'cb_rt_run', () => runOperands(inst, source), (rc) => runResult(inst, rc));
+  const timeout = runOptions('runAsync', options);
+  return limited(inst, timeout, () => cbAsyncCall(inst, 'runAsync', 'cb_rt_run', () => runOperands(inst, source),
+    (rc) => runResult(inst, rc)));
 }
 
 export async function cbRunFileAsync(inst, path, options) {
-  const [cwd, envEntries, argStrings] = runFileOptions('runFileAsync', path, options);
-  return cbAsyncCall(inst, 'runFileAsync', 'cb_rt_run_file', () => runFileOperands(inst, path, cwd, envEntries, argStrings),
-    (rc) => runResult(inst, rc));
+  const [cwd, envEntries, argStrings, timeout] = runFileOptions('runFileAsync', path, options);
+  return limited(inst, timeout, () => cbAsyncCall(inst, 'runFileAsync', 'cb_rt_run_file',
+    () => runFileOperands(inst, path, cwd, envEntries, argStrings), (rc) => runResult(inst, rc)));
 }
 
 export function cbSetAsyncYieldRate(inst, rate) {

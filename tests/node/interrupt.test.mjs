@@ -107,3 +107,26 @@ describe('interrupt() otherwise', () => {
     assert.equal(cb.run('import time\ntime.sleep(0.01)\nx = 2'), 0);
   });
 });
+
+describe('a time limit on the calling thread', () => {
+  test('runAsync(source, {timeout}): KeyboardInterrupt at the limit (with JSPI); a synchronous run refuses one and says why', async () => {
+    const cb = await loadedInstance();
+    const jspi = typeof WebAssembly.Suspending === 'function';
+    if (jspi) {
+      const t0 = performance.now();
+      await assert.rejects(cb.runAsync('while True:\n    pass', { timeout: 100 }), (e) => e.errorData.type === 'KeyboardInterrupt');
+      assert.ok(performance.now() - t0 < 1000);
+      cb.addFile('/files/spin.py', 'while True:\n    pass');
+      await assert.rejects(cb.runFileAsync('/files/spin.py', { timeout: 50 }), (e) => e.errorData.type === 'KeyboardInterrupt');
+      assert.equal(await cb.runAsync('x = 1', { timeout: 1000 }), 0);
+    } else {
+      await assert.rejects(cb.runAsync('x = 1', { timeout: 100 }), /needs worker mode .* without JSPI/);
+    }
+    assert.throws(() => cb.run('x = 1', { timeout: 100 }), /\{timeout\} needs worker mode.*runAsync takes \{timeout\}/);
+    assert.throws(() => cb.runFile('/files/x.py', { timeout: 100 }), /\{timeout\} needs worker mode/);
+    await assert.rejects(cb.runAsync('x = 1', { grace: 10 }), /\{grace\} needs worker mode/);
+    await assert.rejects(cb.runAsync('x = 1', { timeout: 0 }), /timeout must be a number/);
+    assert.throws(() => cb.run('x = 1', 'fast'), /options must be an object/);
+    assert.equal(cb.run('x = 2'), 0);
+  });
+});

@@ -73,15 +73,19 @@ describe('the package', () => {
     assert.deepEqual(errors.map((e) => e.replace(/.*\((\d+),\d+\).*/, '$1')), ['3', '4', '5', '6'], r.stdout);
   });
 
-  test('every member of the loaded object is declared in the types', async () => {
+  test('every member of the loaded object is declared in the types and documented in docs/api.md', async () => {
     const types = fs.readFileSync(path.join(project, 'node_modules', name, 'coldbrew.d.ts'), 'utf8');
     const declared = new Set([...types.matchAll(/^ {4}(?:readonly )?(\w+)[?(:<]/gm)].map((m) => m[1]));
     const Coldbrew = require(path.join(project, 'node_modules', name));
     const cb = Coldbrew.createNewInstance();
     await cb.load({ hideWarnings: true });
-    const missing = Object.keys(cb).filter((k) => !declared.has(k));
+    const members = Object.keys(cb);
+    const missing = members.filter((k) => !declared.has(k));
     cb.unload();
     assert.deepEqual(missing, []);
+    // docs/api.md has a section for each member, and none for anything else.
+    const documented = [...fs.readFileSync(path.join(repo, 'docs/api.md'), 'utf8').matchAll(/^### (\w+)$/gm)].map((m) => m[1]).sort();
+    assert.deepEqual(documented, members.filter((k) => k !== 'default').sort());
   });
 
   test("the CLI it installs: npx coldbrew -c 'import sys; print(sys.argv)' a b", () => {
