@@ -26,6 +26,23 @@ after(async () => {
   server.close();
 });
 
+/* Python's HTTP checks in a page, the same on the page and in a worker: a
+ * same-origin page, the wasm (binary intact) and a 404. */
+const HTTP_PROGRAM = `
+import urllib.request, urllib.error
+origin = Coldbrew.get_variable("location.origin")
+with urllib.request.urlopen(origin + "/tests/browser/page.html") as resp:
+    html = resp.read().decode()
+    print(resp.status, resp.headers["Content-Type"], "Coldbrew test page" in html)
+wasm = urllib.request.urlopen(origin + "/dist/coldbrew.wasm").read()
+print(wasm[:4] == b"\\0asm", len(wasm))
+try:
+    urllib.request.urlopen(origin + "/no/such/file")
+except urllib.error.HTTPError as e:
+    print("HTTPError", e.code)
+`;
+const httpLines = () => ['200 text/html; charset=utf-8 True', `True ${fs.statSync(path.join(root, 'dist/coldbrew.wasm')).size}`, 'HTTPError 404'];
+
 async function loaded(options) {
   const page = await openPage(browser, `${base}/tests/browser/page.html`);
   await loadColdbrew(page, options);
@@ -342,22 +359,12 @@ describe('worker mode in a page: HTTP, persistence, zip files, two instances', (
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await openPage(browser, `${base}/tests/browser/page.html`, { context });
     const opts = { worker: true, hideWarnings: true, fsOptions: { persistHome: true } };
-    const first = await page.evaluate(async (opts) => {
+    const first = await page.evaluate(async ({ opts, program }) => {
       const out = [];
       const a = Coldbrew.createNewInstance();
       await a.load(opts);
       a.onStandardOut = (line) => out.push(line);
-      await a.run(`
-import urllib.request, urllib.error
-origin = Coldbrew.get_variable("location.origin")
-wasm = urllib.request.urlopen(origin + "/dist/coldbrew.wasm").read()
-print(wasm[:4] == b"\\0asm", len(wasm))
-try:
-    urllib.request.urlopen(origin + "/no/such/file")
-except urllib.error.HTTPError as e:
-    print("HTTPError", e.code)
-open("/home/from-worker.txt", "w").write("kept across a reload")
-`);
+      await a.run(`${program}\nopen("/home/from-worker.txt", "w").write("kept across a reload")`);
       const saved = await a.saveFiles();
       const b = Coldbrew.createNewInstance();
       await b.load({ worker: true, hideWarnings: true });
@@ -368,14 +375,13 @@ open("/home/from-worker.txt", "w").write("kept across a reload")
       window.zipping = a.downloadPathToZip('/tmp/z', 'from-worker.zip');
       window.instances = [a, b];
       return { out, saved, who };
-    }, opts);
+    }, { opts, program: HTTP_PROGRAM });
     const [download] = await Promise.all([page.waitForEvent('download'), page.evaluate(() => window.zipping)]);
     assert.equal(download.suggestedFilename(), 'from-worker.zip');
     fs.mkdirSync(path.join(root, 'tests/out'), { recursive: true });
     await download.saveAs(path.join(root, 'tests/out/worker-download.zip'));
     await page.evaluate(() => { for (const cb of window.instances) cb.unload(); });
-    const wasmSize = fs.statSync(path.join(root, 'dist/coldbrew.wasm')).size;
-    assert.deepEqual(first.out, [`True ${wasmSize}`, 'HTTPError 404']);
+    assert.deepEqual(first.out, httpLines());
     assert.equal(first.saved, 1);
     assert.deepEqual(first.who, ['a', 'b']);
     await page.reload();
@@ -465,24 +471,11 @@ print("hello", input("who? "))
 describe('HTTP from Python in a page (synchronous XMLHttpRequest)', () => {
   test('urllib GET of a same-origin file, binary intact; 404 raises HTTPError', async () => {
     const page = await loaded();
-    const r = await page.evaluate(() => {
-      Coldbrew.run(`
-import urllib.request, urllib.error
-origin = Coldbrew.get_variable("location.origin")
-with urllib.request.urlopen(origin + "/tests/browser/page.html") as resp:
-    html = resp.read().decode()
-    print(resp.status, resp.headers["Content-Type"], "Coldbrew test page" in html)
-wasm = urllib.request.urlopen(origin + "/dist/coldbrew.wasm").read()
-print(wasm[:4] == b"\\0asm", len(wasm))
-try:
-    urllib.request.urlopen(origin + "/no/such/file")
-except urllib.error.HTTPError as e:
-    print("HTTPError", e.code)
-`);
+    const r = await page.evaluate((program) => {
+      Coldbrew.run(program);
       return window.out;
-    });
-    const wasmSize = fs.statSync(path.join(root, 'dist/coldbrew.wasm')).size;
-    assert.deepEqual(r, ['200 text/html; charset=utf-8 True', `True ${wasmSize}`, 'HTTPError 404']);
+    }, HTTP_PROGRAM);
+    assert.deepEqual(r, httpLines());
   });
 });
 
