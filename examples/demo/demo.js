@@ -130,6 +130,7 @@ async function run() {
     if (editor.readOnly && current in JS_EXAMPLES) {
       JS_EXAMPLES[current](Coldbrew, (...args) => write(`${args.join(' ')}\n`));
     } else {
+      $('stop').disabled = false;   // Stop: Coldbrew.interrupt(), a KeyboardInterrupt in the program
       await Coldbrew.runAsync(editor.value);
     }
     write(`[done in ${((performance.now() - started) / 1000).toFixed(3)} s]\n`, 'info');
@@ -138,7 +139,12 @@ async function run() {
     else write(`${e && e.stack ? e.stack : e}\n`, 'err');
   } finally {
     $('run').disabled = false;
+    $('stop').disabled = true;
   }
+}
+
+function stop() {
+  if (!$('stop').disabled) Coldbrew.interrupt();
 }
 
 function setupExamples() {
@@ -156,12 +162,15 @@ editor.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
     e.preventDefault();
     run();
+  } else if (e.key === 'Escape') {
+    stop();
   } else if (e.key === 'Tab' && !editor.readOnly) {
     e.preventDefault();
     editor.setRangeText('    ', editor.selectionStart, editor.selectionEnd, 'end');
   }
 });
 $('run').addEventListener('click', run);
+$('stop').addEventListener('click', stop);
 $('clear').addEventListener('click', () => { consoleEl.textContent = ''; });
 $('save').addEventListener('click', async () => {
   try {

@@ -645,6 +645,15 @@ describe('the demo page', () => {
     fs.mkdirSync(path.join(root, 'tests/out'), { recursive: true });
     await page.screenshot({ path: path.join(root, 'tests/out/demo.png') });
 
+    // Stop ends a runaway program with KeyboardInterrupt; the page and the runtime go on.
+    await page.click('#examples button:text-is("Hello")');
+    await page.fill('#editor', 'print("spinning")\nwhile True:\n    pass');
+    await page.click('#run');
+    await page.waitForFunction(() => document.querySelector('#console').textContent.includes('spinning') && !document.querySelector('#stop').disabled);
+    await page.click('#stop');
+    await page.waitForFunction(() => document.querySelector('#console').textContent.includes('KeyboardInterrupt'), null, { timeout: 5000 });
+    assert.equal(await page.isDisabled('#stop'), true);
+
     await page.click('text=Counter, used from JavaScript');
     await page.click('#run');
     await page.waitForFunction(() => document.querySelector('#console').textContent.includes('c.mostCommon(2)'));
