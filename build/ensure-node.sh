@@ -4,6 +4,7 @@
 #   ensure-node.sh system   the machine's node (installs Debian's nodejs + npm if missing)
 #   ensure-node.sh current  Node 26 from the npm registry (npm install node@26),
 #                           cached under $COLDBREW_CACHE/node26
+#   ensure-node.sh lts      Node 24 (the LTS users run) from the npm registry, under $COLDBREW_CACHE/node24
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 which="${1:-system}"
@@ -18,15 +19,16 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 case "$which" in
     system) command -v node ;;
-    current)
-        dir="$CB_CACHE/node26"
+    current|lts)
+        major=26; [ "$which" = lts ] && major=24
+        dir="$CB_CACHE/node$major"
         bin="$dir/node_modules/node/bin/node"
         if ! [ -x "$bin" ] || ! "$bin" --version >/dev/null 2>&1; then
-            cb_say "installing Node 26 from npm into $dir"
+            cb_say "installing Node $major from npm into $dir"
             mkdir -p "$dir"
-            npm install --prefix "$dir" --no-audit --no-fund --loglevel=error node@26 >&2
+            npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "node@$major" >&2
         fi
         echo "$bin"
         ;;
-    *) echo "ensure-node.sh: expected 'system' or 'current'" >&2; exit 2 ;;
+    *) echo "ensure-node.sh: expected 'system', 'current' or 'lts'" >&2; exit 2 ;;
 esac

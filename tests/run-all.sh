@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: the Node suites on Node 26 (from npm) and on the
-# system's Node, the browser suite (Chromium, Firefox ESR, WebKitGTK), the npm
+# The whole test suite: the Node suites on Node 26 and Node 24 (LTS; both from
+# npm) and on the system's Node, the browser suite (Chromium, Firefox ESR, WebKitGTK), the npm
 # package as a user installs and bundles it, then the conformance slice of
 # CPython's regression suite; first, the layering check of the C core.
 # Builds first (seconds when cached).
@@ -11,8 +11,9 @@ echo "== Layering of the C core (src/core/layers.txt)"
 status=0
 bash tests/layers/check.sh || status=1
 node_current="$(bash build/ensure-node.sh current)"
+node_lts="$(bash build/ensure-node.sh lts)"
 node_system="$(bash build/ensure-node.sh system)"
-for node_bin in "$node_current" "$node_system"; do
+for node_bin in "$node_current" "$node_lts" "$node_system"; do
     echo "== Node suites on $("$node_bin" --version) ($node_bin)"
     "$node_bin" --test --test-concurrency=1 tests/node/*.test.mjs || status=1
 done
