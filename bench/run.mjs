@@ -1,7 +1,9 @@
 // Coldbrew benchmark: the workloads in bench/workloads.py natively (CPython 3.13
-// in the build's Debian 13 root, and the host's python3.11) and through
-// Coldbrew.run in this Node, in one invocation. Prints each ratio to native 3.13,
-// their geometric mean, load() -> first result, and the sizes of what ships.
+// in the build's Debian 13 root, and the host's python3.11; files on a tmpfs,
+// /dev/shm), through Coldbrew.run, and through Pyodide (npm's pyodide, a
+// devDependency) in this Node, in one invocation. Prints each ratio to native
+// 3.13 and Coldbrew's time against Pyodide's, their geometric means, load() ->
+// first result for both, and the sizes of what ships.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -40,21 +42,46 @@ Coldbrew.addFile('/tmp/workloads.py', workloads);
 Coldbrew.run('import sys, json\nsys.path.insert(0, "/tmp")\nimport workloads\nprint(json.dumps(workloads.run_all("/tmp/coldbrew-bench")))');
 const cb = JSON.parse(out);
 
-console.log(`Node ${process.version}; Coldbrew vs native CPython (best of 5, timed inside Python)\n`);
-console.log('workload        native3.13  native3.11   coldbrew   ratio(vs 3.13)  ratio(vs 3.11)');
-const ratios = [], ratios311 = [];
+/* Pyodide, the peer: the same workloads in the same Node process. */
+async function pyodideRun() {
+  let loadPyodide, version;
+  try {
+    ({ loadPyodide, version } = require('pyodide'));
+  } catch (e) {
+    console.log(`(Pyodide not available: ${e.message.split('\n')[0]}; npm install)`);
+    return [null, null, null];
+  }
+  const p0 = performance.now();
+  const pyodide = await loadPyodide();
+  pyodide.runPython('1 + 1');
+  const toFirst = (performance.now() - p0) / 1000;
+  pyodide.FS.writeFile('/tmp/workloads.py', workloads);
+  // runPythonAsync: Pyodide's asyncio.run needs an async entry point (JSPI).
+  const result = await pyodide.runPythonAsync('import sys, json\nsys.path.insert(0, "/tmp")\nimport workloads\njson.dumps(workloads.run_all("/tmp/pyodide-bench"))');
+  return [JSON.parse(result), toFirst, version];
+}
+const [pyo, pyodideToFirst, pyodideVersion] = await pyodideRun();
+
+console.log(`Node ${process.version}; Coldbrew vs native CPython${pyo ? ` and Pyodide ${pyodideVersion}` : ''} (best of 5, timed inside Python)\n`);
+console.log('workload        native3.13  native3.11   coldbrew    pyodide   ratio(vs 3.13)  ratio(vs 3.11)  coldbrew/pyodide');
+const ratios = [], ratios311 = [], vsPyodide = [];
 for (const name of Object.keys(cb)) {
   const n13 = py313 && py313[name].seconds, n11 = py311 && py311[name].seconds, c = cb[name].seconds;
+  const p = pyo && pyo[name] && pyo[name].seconds;
   if (py313 && py313[name].value !== cb[name].value) console.log(`!! ${name}: results differ`);
-  const r = n13 ? c / n13 : NaN, r11 = n11 ? c / n11 : NaN;
+  const r = n13 ? c / n13 : NaN, r11 = n11 ? c / n11 : NaN, rp = p ? c / p : NaN;
   if (n13) ratios.push(r);
   if (n11) ratios311.push(r11);
+  if (p) vsPyodide.push(rp);
   const f = (x) => (x ? x.toFixed(4) : '-').padStart(10);
-  console.log(`${name.padEnd(14)} ${f(n13)}  ${f(n11)} ${f(c)}   ${r.toFixed(2).padStart(8)}x       ${r11.toFixed(2).padStart(8)}x`);
+  console.log(`${name.padEnd(14)} ${f(n13)}  ${f(n11)} ${f(c)} ${f(p)}   ${r.toFixed(2).padStart(8)}x       ${r11.toFixed(2).padStart(8)}x  ` +
+    `${rp.toFixed(2).padStart(10)}x`);
 }
 const geo = (a) => Math.exp(a.reduce((s, x) => s + Math.log(x), 0) / a.length);
-console.log(`\ngeometric mean: ${geo(ratios).toFixed(2)}x native 3.13, ${geo(ratios311).toFixed(2)}x native 3.11 (target <= 2.5x)`);
-console.log(`load() -> first result: ${loadToFirst.toFixed(3)} s (target <= 0.5 s)`);
+console.log(`\ngeometric mean: ${geo(ratios).toFixed(2)}x native 3.13, ${geo(ratios311).toFixed(2)}x native 3.11 (target <= 2.5x)` +
+  (vsPyodide.length ? `; Coldbrew's time / Pyodide's: ${geo(vsPyodide).toFixed(2)}x (below 1: Coldbrew faster)` : ''));
+console.log(`load() -> first result: ${loadToFirst.toFixed(3)} s (target <= 0.5 s)` +
+  (pyodideToFirst ? `; Pyodide ${pyodideToFirst.toFixed(3)} s` : ''));
 for (const f of ['coldbrew.wasm', 'coldbrew-stdlib.zip', 'coldbrew.js']) {
   const data = fs.readFileSync(path.join(root, 'dist', f));
   const br = zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
