@@ -9,14 +9,17 @@
  * else next to this script (cbScriptBase, from the prelude). */
 import { CB_IS_NODE } from './host.js';
 
+/* The page's address now (history.pushState may change it after load). */
+const cbPageBase = () => (typeof location === 'object' && location && location.href ? location.href : undefined);
+
 /* A base (directory, path or URL) and a file name -> where the file is; absolute in browsers. */
 function under(base, name) {
   if (CB_IS_NODE && !/^(file|https?|data|blob):/.test(base)) return require('path').join(base, name);
-  const pageBase = typeof location === 'object' && location && location.href ? location.href : undefined;
-  return new URL(name, new URL(base.endsWith('/') ? base : `${base}/`, pageBase)).href;
+  return new URL(name, new URL(base.endsWith('/') ? base : `${base}/`, cbPageBase())).href;
 }
 
-/* The instance's asset locator, from its load() options: name -> path or URL. */
+/* The instance's asset locator, from its load() options: name -> path or URL,
+ * absolute in browsers (worker mode hands the answers to a worker, whose base differs). */
 export function cbAssetLocator(opts = {}) {
   const base = opts.indexURL !== undefined ? opts.indexURL : cbScriptBase;
   const fallback = (name) => {
@@ -32,7 +35,7 @@ export function cbAssetLocator(opts = {}) {
     if (typeof where !== 'string' || !where) {
       throw new TypeError(`Coldbrew.load(): locateFile('${name}') must return a URL or a non-empty string, not ${where === null ? 'null' : typeof where}`);
     }
-    return where;
+    return CB_IS_NODE ? where : new URL(where, cbPageBase()).href;
   };
 }
 

@@ -78,6 +78,13 @@ export function cbCheckOptions(options) {
   return options;
 }
 
+/* A run's time limit ({timeout}, ms), on either thread. */
+export function cbCheckTimeout(fn, timeout) {
+  if (!(typeof timeout === 'number' && timeout > 0)) {
+    throw new TypeError(`Coldbrew.${fn}(): options.timeout must be a number of milliseconds greater than 0`);
+  }
+}
+
 /* Every string argument of the API: a string the text rule can encode (src/js/text.js). */
 export function cbCheckString(fn, name, v) {
   if (typeof v !== 'string') {

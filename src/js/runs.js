@@ -12,7 +12,7 @@
 import { CB_ENTRY_CALL, CB_ENTRY_CALL_NAMED, CB_ENTRY_CONSTRUCT, CB_ENTRY_GET, CB_ENTRY_LOOKUP, CB_ENTRY_RUN,
   CB_ENTRY_RUN_FILE } from 'coldbrew-protocol';
 import { CB_JSPI, CB_YIELD_MS, CB_CHECK_TICKS } from './jspi.js';
-import { CB_LOAD_OPTIONS, cbCheckString } from './options.js';
+import { CB_LOAD_OPTIONS, cbCheckString, cbCheckTimeout } from './options.js';
 import { cbRequireLoaded, cbUnloadedError } from './instance.js';
 import { cbBegin, cbCheck, cbConcurrencyError, cbCrash, cbCStrings, cbEnd, cbEnter, cbInterrupt, cbPythonError } from './calls.js';
 import { cbSetRunEnv } from './environment.js';
@@ -64,9 +64,7 @@ function timeLimit(fn, options, known) {
     if (k !== 'timeout' && !known.includes(k)) throw new TypeError(`Coldbrew.${fn}(): unknown option '${k}' (known: ${[...known, 'timeout'].join(', ')})`);
   }
   if (options.timeout === undefined) return null;
-  if (!(typeof options.timeout === 'number' && options.timeout > 0)) {
-    throw new TypeError(`Coldbrew.${fn}(): options.timeout must be a number of milliseconds greater than 0`);
-  }
+  cbCheckTimeout(fn, options.timeout);
   if (!CB_JSPI) {
     throw new TypeError(`Coldbrew.${fn}(): {timeout} needs worker mode (load({worker: true})) on this engine: without JSPI ` +
       `${fn} runs synchronously and no timer can fire`);

@@ -26,7 +26,7 @@
  * Python's Coldbrew.run/get_variable/run_function say they cannot reach the page.
  */
 import { CB_IS_NODE, cbNoSharedMemory } from './host.js';
-import { PythonError, cbCheckString } from './options.js';
+import { PythonError, cbCheckString, cbCheckTimeout } from './options.js';
 import { PythonKeywords } from './bridge.js';
 import { cbAssetLocator } from './loader.js';
 import { cbUnreadStdin } from './stdio.js';
@@ -58,8 +58,7 @@ export async function cbStartWorker(inst, options) {
   // The worker finds the assets where this thread would (a function cannot cross: the answers do).
   const { worker: _, indexURL: _i, locateFile: _l, ...workerOptions } = options;
   const locate = cbAssetLocator(options);
-  const absolute = (where) => (CB_IS_NODE ? where : new URL(where, location.href).href);   // the worker's base differs
-  const assets = Object.fromEntries(['coldbrew.wasm', 'coldbrew-stdlib.zip'].map((name) => [name, absolute(locate(name))]));
+  const assets = Object.fromEntries(['coldbrew.wasm', 'coldbrew-stdlib.zip'].map((name) => [name, locate(name)]));
   const signalBuffer = sharedBuffer(4);
   const stdinBuffer = sharedBuffer(8 + CB_STDIN_BYTES);
   const pageBuffer = cbPageBuffer();
@@ -268,9 +267,7 @@ function limits(fn, options) {
   if (options === undefined || options === null) return [undefined, null];
   if (typeof options !== 'object') throw new TypeError(`Coldbrew.${fn}(): options must be an object`);
   const { timeout, grace = CB_GRACE_MS, ...rest } = options;
-  if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
-    throw new TypeError(`Coldbrew.${fn}(): options.timeout must be a number of milliseconds greater than 0`);
-  }
+  if (timeout !== undefined) cbCheckTimeout(fn, timeout);
   if (!(typeof grace === 'number' && grace >= 0)) throw new TypeError(`Coldbrew.${fn}(): options.grace must be a number >= 0`);
   return [rest, timeout === undefined ? null : { timeout, grace }];
 }
