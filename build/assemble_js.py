@@ -22,6 +22,7 @@ ap.add_argument("--protocol", help="src/core/cb_protocol.h (default: beside --ap
 ap.add_argument("--out-dir", required=True)
 ap.add_argument("--wasm", help="coldbrew.wasm (default: next to --core)")
 ap.add_argument("--stdlib", required=True, help="coldbrew-stdlib.zip")
+ap.add_argument("--threads-wasm", required=True, help="coldbrew-threads.wasm (its size, for load() progress)")
 ap.add_argument("--esbuild", required=True, help="the esbuild binary (build/ensure-esbuild.sh)")
 ap.add_argument("--python-include", required=True, help="CPython's Include folder (patchlevel.h: PY_VERSION)")
 a = ap.parse_args()
@@ -55,7 +56,8 @@ def protocol_js(header):
 core = pathlib.Path(a.core).read_text()
 examples = {p.name: p.read_text() for p in sorted(pathlib.Path(a.examples_dir).glob("*.py"))}
 wasm = pathlib.Path(a.wasm) if a.wasm else pathlib.Path(a.core).with_name("coldbrew.wasm")
-sizes = {"coldbrew.wasm": wasm.stat().st_size, "coldbrew-stdlib.zip": pathlib.Path(a.stdlib).stat().st_size}
+sizes = {"coldbrew.wasm": wasm.stat().st_size, "coldbrew-stdlib.zip": pathlib.Path(a.stdlib).stat().st_size,
+         "coldbrew-threads.wasm": pathlib.Path(a.threads_wasm).stat().st_size}
 out = pathlib.Path(a.out_dir)
 gen = out / "js-gen"
 gen.mkdir(exist_ok=True)

@@ -31,11 +31,11 @@ if [ "$cmd" = clean ]; then
     fi
     rm -rf "$CB_CACHE"
     rm -rf "$repo/dist/coldbrew.wasm" "$repo/dist/coldbrew.js" "$repo/dist/coldbrew.mjs" \
-           "$repo/dist/coldbrew-stdlib.zip" "$repo"/dist/*.br "$repo/dist/bin" "$repo/dist/pack" "$repo"/dist/*.d.*ts \
+           "$repo/dist/coldbrew-stdlib.zip" "$repo/dist/coldbrew-threads.wasm" "$repo/dist/coldbrew-threads.js" "$repo"/dist/*.br "$repo/dist/bin" "$repo/dist/pack" "$repo"/dist/*.d.*ts \
            "$repo/dist/LICENSE" "$repo/dist/CHANGELOG.md" "$repo/dist/README.md" "$repo/dist/THIRD-PARTY-NOTICES.txt"
     exit 0
 fi
-case "$cmd" in all|exec) ;; *) cb_die "usage" "" "unknown command '$cmd' (expected: all, exec CMD..., clean)";; esac
+case "$cmd" in all|exec|keys) ;; *) cb_die "usage" "" "unknown command '$cmd' (expected: all, exec CMD..., clean)";; esac
 
 if [ "$(id -u)" != 0 ]; then
     cat >&2 <<EOF
@@ -134,6 +134,12 @@ if [ "$cmd" = exec ]; then
     exit $?
 fi
 
+if [ "$cmd" = keys ]; then
+    # build/build.sh keys: print each variant's cache directories (to see what a change invalidates).
+    run_in_toolchain bash "$repo/build/inner.sh" keys
+    exit $?
+fi
+
 # ---- steps 2-6 run inside the toolchain -------------------------------------
 # The JS bundler comes from npm on the host, into the cache the toolchain sees.
 bash "$repo/build/ensure-esbuild.sh" >/dev/null
@@ -142,7 +148,7 @@ run_in_toolchain bash "$repo/build/inner.sh" all
 # ---- copy the result into dist/ ---------------------------------------------
 out="$(cat "$CB_CACHE/work/runtime-current")"
 mkdir -p "$repo/dist"
-for f in coldbrew.wasm coldbrew.js coldbrew.mjs coldbrew-stdlib.zip; do
+for f in coldbrew.wasm coldbrew.js coldbrew.mjs coldbrew-stdlib.zip coldbrew-threads.wasm coldbrew-threads.js; do
     cp "$CB_CACHE/work/$out/$f" "$CB_CACHE/work/$out/$f.br" "$repo/dist/"
 done
 mkdir -p "$repo/tests/out"

@@ -44,7 +44,19 @@ fetch_sources() {
 tarball() { awk -v p="$1" '$2 ~ "^"p"_" {print $2}' "$PINS"; }
 
 # ---- step 3: C libraries ---------------------------------------------------
-DEPS_FLAGS="-O2"
+# Two variants of steps 3, 4 and 6 are built: THREADS=0 (the default runtime,
+# no shared memory) and THREADS=1 (pthreads: every C library and CPython
+# compiled with -pthread, linked as coldbrew-threads.js/.wasm; see
+# docs/threads.md for why both ship). use_variant sets the flags of one.
+use_variant() {
+    THREADS="$1"
+    if [ "$THREADS" = 1 ]; then
+        DEPS_FLAGS="-O2 -pthread"; SQLITE_THREADSAFE=1; PY_THREADS_FLAG=--enable-wasm-pthreads; VARIANT_NAME=threads
+    else
+        DEPS_FLAGS="-O2"; SQLITE_THREADSAFE=0; PY_THREADS_FLAG=--disable-wasm-pthreads; VARIANT_NAME=default
+    fi
+}
+use_variant 0
 deps_key() { { cat "$PINS"; echo "$DEPS_FLAGS"; sed -n '/^dep_build()/,/^# ---- step 4/p' "$SRC/build/inner.sh"; emcc --version | head -1; } | cb_hash; }
 
 # dep_build NAME TARBALL-PACKAGE COMMANDS: unpack into a fresh dir and run COMMANDS
@@ -63,7 +75,7 @@ dep_build() {
 }
 
 build_deps() {
-    cb_step 3 "C libraries (zlib, bzip2, xz, sqlite3, libffi) for wasm32, about 4 min"
+    cb_step 3 "C libraries (zlib, bzip2, xz, sqlite3, libffi) for wasm32, $VARIANT_NAME variant, about 4 min"
     DEPS="$WORK/deps-$(deps_key)"
     if [ -f "$DEPS/.ok" ]; then cb_say "cached: $DEPS"; return; fi
     mkdir -p "$DEPS/build" "$DEPS/prefix/include" "$DEPS/prefix/lib"
@@ -83,7 +95,7 @@ build_deps() {
     # The amalgamation (sqlite3.c) is generated natively with tcl, then compiled with emcc.
     dep_build sqlite3 sqlite3 "./configure --disable-shared
         make -j$JOBS sqlite3.c
-        emcc $DEPS_FLAGS -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION \
+        emcc $DEPS_FLAGS -DSQLITE_THREADSAFE=$SQLITE_THREADSAFE -DSQLITE_OMIT_LOAD_EXTENSION \
             -DSQLITE_ENABLE_MATH_FUNCTIONS -DSQLITE_ENABLE_FTS5 -DSQLITE_ENABLE_RTREE -c sqlite3.c -o sqlite3.o
         emar rcs libsqlite3.a sqlite3.o
         cp libsqlite3.a \$P/lib/ && cp sqlite3.h sqlite3ext.h \$P/include/"
@@ -102,12 +114,12 @@ build_deps() {
 # Flags CPython is configured with; part of the cache key.
 PY_OPT="${COLDBREW_PY_OPT:--O3}"   # measured against -O3: docs/build.md
 cpython_key() {
-    { deps_key; echo "$PY_OPT"; cat "$SRC"/cpython/patches/*.patch "$SRC/cpython/Setup.local" \
+    { deps_key; echo "$PY_OPT $PY_THREADS_FLAG"; cat "$SRC"/cpython/patches/*.patch "$SRC/cpython/Setup.local" \
         "$SRC/cpython/config.site-coldbrew"; sed -n '/^build_cpython()/,/^}/p' "$SRC/build/inner.sh"; } | cb_hash
 }
 
 build_cpython() {
-    cb_step 4 "CPython 3.13 for wasm32-emscripten (configure ~6 min, make ~3 min on 2 cores)"
+    cb_step 4 "CPython 3.13 for wasm32-emscripten, $VARIANT_NAME variant (configure ~6 min, make ~3 min on 2 cores)"
     PYB="$WORK/cpython-$(cpython_key)"
     if [ -f "$PYB/.ok" ]; then cb_say "cached: $PYB"; return; fi
     local log="$LOGS/cpython.log"; : > "$log"
@@ -132,7 +144,7 @@ build_cpython() {
         LIBFFI_CFLAGS="-I$P/include" LIBFFI_LIBS="-L$P/lib -lffi" \
         LDFLAGS="-L$P/lib" \
         emconfigure ./configure -C --host=wasm32-unknown-emscripten --build="$(./config.guess)" \
-            --with-emscripten-target=browser --disable-wasm-dynamic-linking --disable-wasm-pthreads \
+            --with-emscripten-target=browser --disable-wasm-dynamic-linking "$PY_THREADS_FLAG" \
             --disable-test-modules --with-ensurepip=no \
             --with-build-python=/usr/bin/python3.13)
     cb_say "  make (log: $log)"
@@ -190,7 +202,7 @@ LINK_OPT="${COLDBREW_LINK_OPT:--O2}"
 build_runtime() {
     cb_step 6 "Coldbrew runtime (C core + JS API, linked with emcc)"
     local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/*.js \
-        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/assemble_js.py" "$SRC/build/ensure-esbuild.sh" "$SRC/build/precompress.mjs" "$SRC/dist/package.json"; basename "$STDLIB"; } | cb_hash)"
+        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/assemble_js.py" "$SRC/build/ensure-esbuild.sh" "$SRC/build/precompress.mjs" "$SRC/dist/package.json"; basename "$STDLIB"; basename "$RTT"; } | cb_hash)"
     RT="$WORK/runtime-$key"
     if [ -f "$RT/.ok" ]; then cb_say "cached: $RT"; echo "runtime-$key" > "$WORK/runtime-current"; return; fi
     local log="$LOGS/runtime.log"; : > "$log"
@@ -200,16 +212,47 @@ build_runtime() {
     cb_run runtime "$log" python3.13 "$SRC/build/assemble_js.py" --core "$RT/coldbrew-core.js" \
         --api-dir "$SRC/src/js" --examples-dir "$SRC/src/examples" --out-dir "$RT" \
         --esbuild "$(bash "$SRC/build/ensure-esbuild.sh")" --python-include "$PYB/src/Include" \
-        --stdlib "$STDLIB/coldbrew-stdlib.zip"
+        --stdlib "$STDLIB/coldbrew-stdlib.zip" --threads-wasm "$RTT/coldbrew-threads.wasm"
     cb_run runtime "$log" node "$SRC/build/precompress.mjs" "$RT/coldbrew.wasm" "$RT/coldbrew.js" "$RT/coldbrew.mjs"
     cp "$STDLIB/coldbrew-stdlib.zip" "$STDLIB/coldbrew-stdlib.zip.br" "$RT/"
     cp "$STDLIB/cpython-tests.zip" "$RT/"
+    cp "$RTT"/coldbrew-threads.* "$RT/"   # one folder holds the whole runtime
     touch "$RT/.ok"
     echo "runtime-$key" > "$WORK/runtime-current"
     cb_say "  coldbrew.wasm $(du -h "$RT/coldbrew.wasm" | cut -f1), coldbrew.js $(du -h "$RT/coldbrew.js" | cut -f1)"
 }
 
+# ---- step 6b: the threaded runtime -------------------------------------------
+# Only Emscripten's pthreads glue and its wasm: the API layer in coldbrew.js
+# loads coldbrew-threads.js when load({threadWorkers}) asks for threads and
+# the engine has shared memory, and drives its Module like the default one.
+build_runtime_threads() {
+    cb_say "step 6b: threaded runtime (coldbrew-threads.js/.wasm)"
+    local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/emscripten-*.js \
+        "$SRC/build/runtime.mk" "$SRC/build/precompress.mjs"; } | cb_hash)"
+    RTT="$WORK/runtime-threads-$key"
+    if [ -f "$RTT/.ok" ]; then cb_say "cached: $RTT"; echo "runtime-threads-$key" > "$WORK/runtime-threads-current"; return; fi
+    local log="$LOGS/runtime-threads.log"; : > "$log"
+    rm -rf "$RTT"; mkdir -p "$RTT/obj"
+    cb_run runtime-threads "$log" make -j"$JOBS" -f "$SRC/build/runtime.mk" SRC="$SRC" PYB="$PYB/src" OUT="$RTT" \
+        LINK_OPT="$LINK_OPT" LINK_LIBS="$(cat "$PYB/link-libs.txt")" THREADS=1 "$RTT/coldbrew-threads.wasm"
+    cb_run runtime-threads "$log" node "$SRC/build/precompress.mjs" "$RTT/coldbrew-threads.wasm" "$RTT/coldbrew-threads.js"
+    touch "$RTT/.ok"
+    echo "runtime-threads-$key" > "$WORK/runtime-threads-current"
+    cb_say "  coldbrew-threads.wasm $(du -h "$RTT/coldbrew-threads.wasm" | cut -f1)"
+}
+
+# The cache keys of every step of one variant (used to check what a change invalidates).
+print_keys() {
+    DEPS="$WORK/deps-$(deps_key)"; PYB="$WORK/cpython-$(cpython_key)"
+    echo "$VARIANT_NAME deps=$DEPS cpython=$PYB"
+}
+
 case "${1:-all}" in
+    keys)
+        use_variant 0; print_keys
+        use_variant 1; print_keys
+        ;;
     cpython)
         fetch_sources
         build_deps
@@ -217,7 +260,14 @@ case "${1:-all}" in
         check_cpython_modules
         ;;
     all)
+        # The threaded variant first: the default runtime's JS records its size.
         fetch_sources
+        use_variant 1
+        build_deps
+        build_cpython
+        check_cpython_modules
+        build_runtime_threads
+        use_variant 0
         build_deps
         build_cpython
         check_cpython_modules

@@ -1,6 +1,12 @@
 # Compiles the Coldbrew C core and links it with libpython into the runtime.
 # Called by build/inner.sh inside the toolchain:
 #   make -f build/runtime.mk SRC=<work tree> PYB=<CPython build> OUT=<dir> LINK_OPT=-O2 LINK_LIBS="..."
+# With THREADS=1 (and PYB a pthreads CPython build) the target
+# $(OUT)/coldbrew-threads.wasm links the threaded variant: -pthread, a worker
+# pool sized at load() by Module.threadWorkers, and no growing of that pool
+# while Python runs (a full pool makes pthread_create fail with EAGAIN, which
+# Python reports as a RuntimeError naming the option; a worker started then
+# could not load while the calling thread is blocked).
 CC = emcc
 VERSION := $(shell sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' $(SRC)/dist/package.json | head -1)
 CFLAGS = -O2 -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
@@ -11,15 +17,27 @@ CORE_OBJS := $(patsubst $(SRC)/src/core/%.c,$(OUT)/obj/%.o,$(CORE_SRCS))
 # The wasm stack holds C locals whose address is taken; CPython's C recursion
 # limit (cpython/patches/0001) bounds how deep it goes.
 STACK_SIZE ?= 4MB
+RUNTIME_METHODS = FS,ENV,UTF8ToString,stringToUTF8,lengthBytesUTF8,stringToNewUTF8,HEAPU8,HEAPU32,stackAlloc,stackSave,stackRestore
 
 LDFLAGS = $(LINK_OPT) \
 	-sMODULARIZE=1 -sEXPORT_NAME=createColdbrewModule -sENVIRONMENT=web,worker,node \
 	-sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=32MB -sSTACK_SIZE=$(STACK_SIZE) \
 	-sWASM_BIGINT=1 -sALLOW_TABLE_GROWTH=1 -sFORCE_FILESYSTEM=1 -sEXIT_RUNTIME=0 -sINVOKE_RUN=0 \
 	-sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
-	-sEXPORTED_RUNTIME_METHODS=FS,ENV,UTF8ToString,stringToUTF8,lengthBytesUTF8,stringToNewUTF8,HEAPU8,HEAPU32,stackAlloc,stackSave,stackRestore \
+	-sEXPORTED_RUNTIME_METHODS=$(RUNTIME_METHODS) \
 	-sEXPORTED_FUNCTIONS=_malloc,_free \
 	--js-library $(SRC)/src/js/emscripten-strings.js
+
+THREADS ?= 0
+ifeq ($(THREADS),1)
+# PThread: the pool, which the JS API counts and ends at unload() (src/js/threads.js).
+RUNTIME_METHODS := $(RUNTIME_METHODS),PThread
+CFLAGS += -pthread
+# Each Python thread gets the main thread's stack size, so CPython's C
+# recursion limit (sized for it) also protects threads.
+LDFLAGS += -pthread -sPTHREAD_POOL_SIZE=Module.threadWorkers -sPTHREAD_POOL_SIZE_STRICT=2 \
+	-sDEFAULT_PTHREAD_STACK_SIZE=$(STACK_SIZE) -sEXPORT_NAME=createColdbrewThreadsModule -Wno-pthreads-mem-growth
+endif
 
 all: $(OUT)/coldbrew.wasm
 
@@ -33,3 +51,9 @@ $(OUT)/coldbrew.wasm: $(CORE_OBJS) $(SRC)/src/js/emscripten-strings.js
 	cd $(PYB) && $(CC) -o $(OUT)/core/coldbrew.js $(CORE_OBJS) $(LINK_LIBS) $(LDFLAGS)
 	mv $(OUT)/core/coldbrew.wasm $(OUT)/coldbrew.wasm
 	mv $(OUT)/core/coldbrew.js $(OUT)/coldbrew-core.js
+
+$(OUT)/coldbrew-threads.wasm: $(CORE_OBJS) $(SRC)/src/js/emscripten-strings.js
+	@mkdir -p $(OUT)/core
+	cd $(PYB) && $(CC) -o $(OUT)/core/coldbrew-threads.js $(CORE_OBJS) $(LINK_LIBS) $(LDFLAGS)
+	mv $(OUT)/core/coldbrew-threads.wasm $(OUT)/coldbrew-threads.wasm
+	mv $(OUT)/core/coldbrew-threads.js $(OUT)/coldbrew-threads.js

@@ -107,6 +107,9 @@ cb_async_take_signal(void)
 void
 _Py_CheckEmscriptenSignals(void)
 {
+    if (!CB_ON_MAIN_THREAD()) {
+        return;   /* host signals, async runs and unload() concern the main thread (CPython too runs handlers there) */
+    }
     /* Here, not in the periodic function below: that one runs at every
      * check of the eval loop and must stay small enough to be inlined. */
     if (cb_abandoned) {
@@ -124,6 +127,9 @@ void
 _Py_CheckEmscriptenSignalsPeriodically(void)
 {
     if (_Py_emscripten_signal_clock <= 0) {
+        if (!CB_ON_MAIN_THREAD()) {
+            return;   /* another Python thread: the clock is the main thread's */
+        }
         _Py_emscripten_signal_clock = cb_async_interval;
         if (cb_async_running) {
             cb_js_async_tick();   /* may suspend this whole stack (JSPI) */
@@ -141,7 +147,7 @@ _Py_CheckEmscriptenSignalsPeriodically(void)
 int
 cb_async_on(void)
 {
-    return cb_async_running;
+    return cb_async_running && CB_ON_MAIN_THREAD();
 }
 
 /* Async runs on or off; `interval`: interpreter checks between two ticks.
@@ -199,6 +205,31 @@ EM_JS(void, cb_js_warn_sync_sleep, (void), {
 int
 cb_async_sleep(double ms)
 {
+#ifdef __EMSCRIPTEN_PTHREADS__
+    if (!CB_ON_MAIN_THREAD()) {
+        /* A Python thread's worker may block; the interrupt is the main thread's. */
+        if (ms > 0) {
+            emscripten_thread_sleep(ms);
+        }
+        return 0;
+    }
+    if (!cb_async_running) {
+        /* The main thread of the threaded variant sleeps in Emscripten's own
+         * wait, which runs the work other threads hand it meanwhile (their
+         * output, their file operations); in slices, to see an interrupt. */
+        if (ms > 0) {
+            cb_js_warn_sync_sleep();
+        }
+        double end = emscripten_get_now() + ms;
+        for (double left = ms; left > 0; left = end - emscripten_get_now()) {
+            emscripten_thread_sleep(left < 10 ? left : 10);
+            if (cb_async_poll_signal()) {
+                return 1;
+            }
+        }
+        return cb_async_poll_signal();
+    }
+#endif
     if (cb_async_running) {
         cb_js_sleep_async(ms);
     } else {
@@ -223,7 +254,7 @@ EM_JS(void, cb_js_stdin_async, (int size), { throw new Error('Coldbrew: asynchro
 int
 cb_async_stdin_wait(size_t count)
 {
-    if (cb_async_running && count > 0 && cb_js_stdin_wants_async()) {
+    if (cb_async_on() && count > 0 && cb_js_stdin_wants_async()) {
         cb_js_stdin_async(count > 0x7fffffff ? 0x7fffffff : (int)count);
         return cb_async_poll_signal();   /* interrupted while waiting: EINTR */
     }
@@ -254,6 +285,9 @@ cb_aio_set_loop(PyObject *module, PyObject *running)
     if (on < 0) {
         return NULL;
     }
+    if (!CB_ON_MAIN_THREAD()) {
+        Py_RETURN_NONE;   /* another thread's loop never waits for JS (cb_aio_wait) */
+    }
     cb_aio_loops = on ? cb_aio_loops + 1 : (cb_aio_loops > 0 ? cb_aio_loops - 1 : 0);
     Py_RETURN_NONE;
 }
@@ -271,7 +305,15 @@ cb_aio_wait(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     int n;
-    if (cb_async_running && ms != 0) {
+    if (!CB_ON_MAIN_THREAD()) {
+        /* another thread's loop holds no JS Promise (the bridge refuses it): a timer only */
+        if (ms < 0) {
+            n = -2;
+        } else {
+            cb_async_sleep(ms);
+            n = 0;
+        }
+    } else if (cb_async_running && ms != 0) {
         /* suspended until a Promise settles or the next timer is due */
         n = pending || ms > 0 ? cb_js_aio_wait_async(ms) : -2;
         if (n >= 0 && cb_async_poll_signal() && PyErr_CheckSignals() < 0) {
@@ -281,8 +323,14 @@ cb_aio_wait(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         /* a zero timeout (ready callbacks) never suspends: the periodic
          * hook still yields to the event loop every few ms of work */
         n = cb_js_aio_poll(ms, pending);
-        if (n == 0 && ms > 0 && cb_async_sleep(ms)) {
-            return PyErr_CheckSignals() < 0 ? NULL : PyLong_FromLong(0);
+        if (n == 0 && ms > 0) {
+            int interrupted;
+            Py_BEGIN_ALLOW_THREADS   /* other Python threads run meanwhile, as in time.sleep */
+            interrupted = cb_async_sleep(ms);
+            Py_END_ALLOW_THREADS
+            if (interrupted) {
+                return PyErr_CheckSignals() < 0 ? NULL : PyLong_FromLong(0);
+            }
         }
     }
     if (n == -1) {

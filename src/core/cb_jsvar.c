@@ -26,7 +26,7 @@ EM_JS(int, cb_js_op_async, (int op, int handle, int this_handle, const char *arg
     throw new Error('Coldbrew: asynchronous bridge operation without JSPI');
 });
 EM_JS(void, cb_js_take, (char *out), { Module.coldbrew.bridge.takeResult(out); });
-EM_JS(void, cb_js_release, (int handle), { Module.coldbrew.bridge.releaseHandle(handle); });
+EM_JS(void, cb_js_release_now, (int handle), { Module.coldbrew.bridge.releaseHandle(handle); });
 EM_JS(int, cb_js_hold_last_error, (void), { return Module.coldbrew.bridge.holdLastError(); });
 
 typedef struct cb_jsv {
@@ -38,6 +38,39 @@ typedef struct cb_jsv {
     int pinned;              /* kept by destroy_all_variables() (the runtime's own) */
     struct cb_jsv *prev, *next;   /* all live objects, for destroy_all_variables() */
 } cb_jsv;
+
+/* Handles given back on another Python thread (a JavaScriptVariable freed
+ * there: the JS handle table is the main thread's) wait here until the main
+ * thread's next JS operation. Both sides hold the GIL while they touch it. */
+static int32_t *cb_jsv_orphans;
+static size_t cb_jsv_orphan_count, cb_jsv_orphan_cap;
+
+static void
+cb_js_release(int32_t handle)
+{
+    if (CB_ON_MAIN_THREAD()) {
+        cb_js_release_now(handle);
+        return;
+    }
+    if (cb_jsv_orphan_count == cb_jsv_orphan_cap) {
+        size_t cap = cb_jsv_orphan_cap ? cb_jsv_orphan_cap * 2 : 16;
+        int32_t *grown = realloc(cb_jsv_orphans, cap * sizeof *grown);
+        if (grown == NULL) {
+            return;   /* out of memory: the JS value stays referenced until unload() */
+        }
+        cb_jsv_orphans = grown;
+        cb_jsv_orphan_cap = cap;
+    }
+    cb_jsv_orphans[cb_jsv_orphan_count++] = handle;
+}
+
+static void
+cb_jsv_release_orphans(void)
+{
+    while (cb_jsv_orphan_count > 0) {
+        cb_js_release_now(cb_jsv_orphans[--cb_jsv_orphan_count]);
+    }
+}
 
 static PyTypeObject *cb_jsv_type;
 static PyTypeObject *cb_jsv_iter_type;
@@ -141,6 +174,13 @@ static PyObject *
 cb_jsv_op(int op, int32_t handle, int32_t this_handle, int *status)
 {
     _Alignas(8) char small[1024];
+    if (cb_thread_refuse("JavaScriptVariable")) {
+        if (status) {
+            *status = CB_R_ERROR;
+        }
+        return NULL;
+    }
+    cb_jsv_release_orphans();
     /* A call into JS and back costs about two units of CPython's C recursion
      * budget in engine stack (JS frames included), so a JS <-> Python
      * recursion ends in RecursionError before the engine's stack runs out. */
@@ -669,12 +709,18 @@ cb_jsv_lookup_global(PyObject *name)
 static PyObject *
 cb_jsv_get_variable(PyObject *module, PyObject *name)
 {
+    if (cb_thread_refuse("Coldbrew.get_variable()")) {
+        return NULL;
+    }
     return cb_jsv_lookup_global(name);
 }
 
 static PyObject *
 cb_jsv_run_function(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
+    if (cb_thread_refuse("Coldbrew.run_function()")) {
+        return NULL;
+    }
     if (nargs < 1) {
         PyErr_SetString(PyExc_TypeError, "run_function() needs the name of a JavaScript function");
         return NULL;

@@ -43,6 +43,9 @@ cb_mod_flush_stdio(void)
 static PyObject *
 cb_mod_run(PyObject *self, PyObject *arg)
 {
+    if (cb_thread_refuse("Coldbrew.run()")) {
+        return NULL;
+    }
     if (!PyUnicode_Check(arg)) {
         return PyErr_Format(PyExc_TypeError, "Coldbrew.run() expects JavaScript source as a str, not %.100s",
                             Py_TYPE(arg)->tp_name);
@@ -81,6 +84,9 @@ EM_JS(void, cb_js_set_yield_rate, (double rate), {
 static PyObject *
 cb_mod_get_async_yield_rate(PyObject *self, PyObject *unused)
 {
+    if (cb_thread_refuse("Coldbrew.get_async_yield_rate()")) {
+        return NULL;
+    }
     double rate = cb_js_get_yield_rate();
     if (isnan(rate)) {
         Py_RETURN_NONE;
@@ -95,6 +101,9 @@ static PyObject *
 cb_mod_set_async_yield_rate(PyObject *self, PyObject *arg)
 {
     double rate = NAN;
+    if (cb_thread_refuse("Coldbrew.set_async_yield_rate()")) {
+        return NULL;
+    }
     if (arg != Py_None) {
         rate = PyFloat_AsDouble(arg);
         if (rate == -1.0 && PyErr_Occurred()) {

@@ -187,6 +187,7 @@ cb_rt_init(int argc, char **argv)
     CB_FAIL_IF_NULL(r = cb_rt_line_buffer("stdout"));
     CB_FAIL_IF_NEG(cb_mod_install_builtin());
     CB_FAIL_IF_NEG(cb_rt_brand_version());
+    CB_FAIL_IF_NEG(cb_threads_install());
     /* What resetenv() and reset() go back to. */
     CB_FAIL_IF_NULL(environ = cb_rt_os_environ());
     CB_FAIL_IF_NULL(cb_rt_initial_env = PyDict_New());
@@ -209,6 +210,7 @@ cb_rt_set_c_recursion_limit(int limit)
 {
     PyThreadState *tstate = PyThreadState_Get();
     tstate->c_recursion_remaining = limit;
+    cb_threads_set_budget(limit);
 }
 
 static PyObject *

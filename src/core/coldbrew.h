@@ -14,6 +14,34 @@
 
 #define CB_EXPORT EMSCRIPTEN_KEEPALIVE
 
+/* Threads (the threaded variant, compiled with -pthread): JavaScript (the JS
+ * API, Module.coldbrew, the values the bridge holds) lives on the thread that
+ * loaded the runtime; a Python thread runs on its own worker, where none of it
+ * exists. Everything that reaches JS asks CB_ON_MAIN_THREAD() first: the
+ * periodic hook and sleeping take other paths, and what Python code asked for
+ * (Coldbrew.run, a JavaScriptVariable) fails with cb_thread_refuse's error.
+ * In the default variant the test is the constant 1 and costs nothing. */
+#ifdef __EMSCRIPTEN_PTHREADS__
+#include <emscripten/threading.h>
+#define CB_ON_MAIN_THREAD() emscripten_is_main_runtime_thread()
+#else
+#define CB_ON_MAIN_THREAD() 1
+#endif
+
+/* 0 on the main thread; elsewhere -1 with RuntimeError naming `what`. */
+static inline int
+cb_thread_refuse(const char *what)
+{
+    if (CB_ON_MAIN_THREAD()) {
+        return 0;
+    }
+    PyErr_Format(PyExc_RuntimeError,
+                 "%s: only Python's main thread can use JavaScript (its values, its functions, Coldbrew.run); "
+                 "this is another thread. Hand the work to the main thread, for example through a queue.Queue",
+                 what);
+    return -1;
+}
+
 /* Layers, lowest first (src/core/layers.txt; tests/layers checks that calls
  * only go down; a lower layer reaches a higher one through a function pointer
  * the higher one plugs in at start-up):
@@ -26,6 +54,7 @@
  *   3  cb_jsvar.c  cb_jsv_           JS values used from Python (the JavaScriptVariable type)
  *      cb_pyobj.c  cb_py_            Python objects used from JS (the exports behind JS's Proxy traps)
  *   4  cb_module.c cb_mod_           the built-in `Coldbrew` module Python code sees
+ *      cb_threads.c cb_threads_     starting Python threads: why one cannot start, its C budget
  *   5  cb_runtime.c cb_rt_           interpreter start-up and the entry points exported to JS
  *
  * The error convention, CPython's: a function fails by returning NULL or -1
@@ -94,6 +123,10 @@ char *cb_py_construct(PyObject *o, const char *buf, int nargs, int has_kw);
 PyObject *cb_mod_init(void);                 /* PyInit function of the `Coldbrew` module */
 int cb_mod_install_builtin(void);           /* makes `Coldbrew` visible without an import */
 void cb_mod_flush_stdio(void);              /* flushes sys.stdout/sys.stderr, keeps any error */
+
+/* cb_threads.c */
+int cb_threads_install(void);               /* wraps _thread's start functions (after start-up) */
+void cb_threads_set_budget(int budget);     /* C recursion budget of threads started from now on */
 
 /* cb_runtime.c */
 int cb_rt_run(const char *source, size_t length);

@@ -1,7 +1,8 @@
 """Starts a few threads that each count, then joins them.
 
-Threads need a pthreads build of Coldbrew; in a build without them, starting
-a thread raises RuntimeError, and this script says so instead of failing.
+Threads need Coldbrew loaded with load({threadWorkers: N}) (and, in a browser,
+a cross-origin isolated page); without them, starting a thread raises
+RuntimeError, and this script prints why instead of failing.
 """
 import sys
 import threading

@@ -20,6 +20,7 @@ import {
   cbPutArgs, cbPutPython, cbWrapPython,
 } from './py-proxy.js';
 import { cbFailed, cbJsErrorData, cbJsOp, cbJsOpAsync } from './js-ops.js';
+import { cbHeap } from './heap.js';
 
 export { PythonKeywords };
 
@@ -61,7 +62,7 @@ export function cbCreateBridge(Module, runtime) {
     jsOpAsync: (run, op, h, th, args, out, cap) => cbJsOpAsync(b, run, op, h, th, args, out, cap),
     failed: (err) => cbFailed(b, err),
     takeResult(out) {
-      Module.HEAPU8.set(b.pendingResult, out);
+      cbHeap(Module).u8.set(b.pendingResult, out);
       b.pendingResult = null;
     },
     releaseHandle: (h) => b.handles.release(h),

@@ -18,6 +18,7 @@ import {
   CB_UNOP_INVERT, CB_UNOP_NEG, CB_UNOP_POS,
 } from 'coldbrew-protocol';
 import { CbEncoder, cbPut } from './records.js';
+import { cbHeap } from './heap.js';
 
 const CB_JS_KEYWORDS = new Set(['null', 'true', 'false', 'this', 'new', 'typeof', 'void', 'function', 'class']);
 const CB_JS_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
@@ -287,7 +288,7 @@ function writeResult(b, r, out, cap) {
   }
   const len = e.pos;
   b.reader.views();
-  if (len <= cap) b.Module.HEAPU8.set(e.u8.subarray(0, len), out);
+  if (len <= cap) cbHeap(b.Module).u8.set(e.u8.subarray(0, len), out);
   else b.pendingResult = e.u8.slice(0, len);
   return len;
 }

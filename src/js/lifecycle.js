@@ -1,7 +1,9 @@
 /* load() and unload() of one instance: the loader's sequence.
  *
- * load: check the options, download the wasm and the standard library side by
- * side (progress reported for both), instantiate Emscripten's factory with the
+ * load: check the options, pick the runtime (single-threaded, or the threaded
+ * one when load({threadWorkers}) asks and the engine allows: threads.js),
+ * download the wasm and the standard library side by side (progress reported
+ * for both), instantiate that runtime's Emscripten factory with the
  * JSPI-wrapped imports, make the one interface object between the C core's
  * JavaScript and this API (Module.coldbrew), the bridge, the folders and the
  * standard streams, start Python (cb_rt_init), and restore persisted files.
@@ -10,6 +12,7 @@
  */
 import { CB_PYTHON_HOME, CB_SITE_PACKAGES_PATH, CB_STDLIB_PATH } from 'coldbrew-protocol';
 import { cbDecodeText, cbTextLength, cbWriteText } from './text.js';
+import { cbHeap } from './heap.js';
 import { cbCreateBridge } from './bridge.js';
 import { cbGuardFileSystem } from './vfs.js';
 import { cbCheckOptions } from './options.js';
@@ -20,6 +23,7 @@ import { cbHost } from './http.js';
 import { cbRequireLoaded, cbSayInitialized, cbUnloadedError, cbWarn } from './instance.js';
 import { cbBegin, cbCrash, cbEnd, cbNotifyIdle, cbPythonError, cbSignalCell, cbWarnSyncSleep } from './calls.js';
 import { cbFlushChanges, cbLoadFiles, cbPersistedRoots, cbWatchPersisted } from './persistence.js';
+import { CB_THREADS_SCRIPT, CB_THREADS_WASM, cbLoadThreadsFactory, cbStopThreadWorkers, cbThreadPlan } from './threads.js';
 
 /* The folders Python finds, and the examples (CB_EXAMPLES, from build/assemble_js.py). */
 function makeFolders(FS) {
@@ -94,7 +98,7 @@ function startInterpreter(Module, flags) {
   if (!flags.length) return Module._cb_rt_init(0, 0);
   const strings = ['python3', ...flags].map((s) => Module.stringToNewUTF8(s));
   const argv = Module._malloc(4 * strings.length);
-  strings.forEach((p, i) => { Module.HEAPU32[(argv >> 2) + i] = p; });
+  strings.forEach((p, i) => { cbHeap(Module).u32[(argv >> 2) + i] = p; });
   try {
     return Module._cb_rt_init(strings.length, argv);
   } finally {
@@ -103,9 +107,21 @@ function startInterpreter(Module, flags) {
   }
 }
 
+/* Hands a text to C as a NUL-terminated UTF-8 copy for the length of fn(pointer). */
+function withCString(Module, text, fn) {
+  const p = Module.stringToNewUTF8(text);
+  try {
+    return fn(p);
+  } finally {
+    Module._free(p);
+  }
+}
+
 async function start(inst, opts, myGeneration) {
+  const threads = inst.threads = cbThreadPlan(opts);
+  const wasmName = threads.threaded ? CB_THREADS_WASM : 'coldbrew.wasm';
   // The wasm and the stdlib download side by side; onProgress hears of both.
-  const total = CB_ASSET_SIZES['coldbrew.wasm'] + CB_ASSET_SIZES['coldbrew-stdlib.zip'];
+  const total = CB_ASSET_SIZES[wasmName] + CB_ASSET_SIZES['coldbrew-stdlib.zip'];
   let loaded = 0;
   const progress = (n) => {
     loaded += n;
@@ -113,17 +129,29 @@ async function start(inst, opts, myGeneration) {
   };
   const locate = cbAssetLocator(opts);
   const stdlibPromise = cbFetchBytes('load', locate('coldbrew-stdlib.zip'), progress);
-  const wasmWhere = locate('coldbrew.wasm');
+  const wasmWhere = locate(wasmName);
   let wasmFailed;
   const wasmFailure = new Promise((resolve, reject) => { wasmFailed = reject; });
   const startupErrors = [];
-  const modPromise = createColdbrewModule({
+  let factory = createColdbrewModule;
+  const threadArgs = {};
+  if (threads.threaded) {
+    const script = locate(CB_THREADS_SCRIPT);
+    factory = await cbLoadThreadsFactory(script);
+    // The pool's size (Emscripten's PTHREAD_POOL_SIZE reads it: build/runtime.mk)
+    // and the script each worker loads (not this one, which holds the API).
+    Object.assign(threadArgs, { threadWorkers: threads.workers, mainScriptUrlOrBlob: script });
+  }
+  const modPromise = factory({
+    ...threadArgs,
     locateFile: (name) => locate(name),
     instantiateWasm(imports, receive) {
       cbWrapImports(imports, { asyncRun: () => inst.asyncRun, bridge: () => inst.bridge, aio: () => inst.aio,
         stdin: () => inst.Module.coldbrew.stdin });
       cbInstantiateWasm(imports, progress, wasmWhere).then((r) => {
         inst.rawExports = r.instance.exports;
+        // Imported (shared) by the threaded runtime, exported by the other.
+        inst.memory = (imports.env && imports.env.memory) || r.instance.exports.memory;
         receive(r.instance, r.module);
       }, wasmFailed);
       return {};
@@ -154,6 +182,7 @@ async function start(inst, opts, myGeneration) {
   if (myGeneration !== inst.generation) throw new Error('Coldbrew.load(): unload() was called while loading');
   inst.Module = Module;
   Module.coldbrew = interfaceObject(inst);
+  Module.cbMemory = inst.memory;
   const bridge = inst.bridge = cbCreateBridge(Module, {
     casing: opts.transformVariableCasing !== false,
     requireLoaded: (fn) => cbRequireLoaded(inst, fn),
@@ -170,6 +199,7 @@ async function start(inst, opts, myGeneration) {
   makeFolders(Module.FS);
   Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
   cbMakeStdio(inst);
+  withCString(Module, threads.reason, (p) => Module._cb_threads_set_reason(p));
   if (startInterpreter(Module, opts.pythonFlags || []) !== 0) {
     const info = Module.coldbrew.pythonError && Module.coldbrew.pythonError.info;
     throw new Error(`Coldbrew.load(): Python failed to start: ${info ? info.traceback : startupErrors.join('\n')}`);
@@ -199,6 +229,7 @@ export function cbUnload(inst) {
     inst.orphans += inst.depth - (inst.asyncRun ? 1 : 0);
     try { inst.Module._cb_async_abandon(); } catch (e) { /* the instance is gone anyway */ }
   }
+  cbStopThreadWorkers(inst.Module);   // every Python thread's worker, daemons included
   inst.life.alive = false;
   const err = cbUnloadedError('runAsync');
   for (const reject of inst.life.pauses) reject(err);

@@ -57,9 +57,10 @@ export const CB_LOAD_OPTIONS = {
   locateFile: (v) => (typeof v === 'function' ? null : 'must be a function (name, base) => the URL or path of that file'),
   pythonFlags: checkPythonFlags,
   transformVariableCasing: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
-  threadWorkers: (v) => (!Number.isInteger(v) ? 'must be a whole number greater than 0'
-    : v <= 0 ? 'must be greater than 0'
-      : 'cannot be used: threading is disabled in this build (Python threads cannot start; see the README)'),
+  // The pool of the threaded runtime (threads.js): whole, and at most 256
+  // (each worker is a JS engine instance of its own, tens of MB).
+  threadWorkers: (v) => (Number.isInteger(v) && v >= 1 && v <= 256 ? null
+    : 'must be a whole number from 1 to 256: how many Python threads may run at once'),
 };
 
 export function cbCheckOptions(options) {

@@ -22,4 +22,6 @@ const cbBundledAssets = __dirname !== undefined ? null : {
   'coldbrew.wasm': new URL('./coldbrew.wasm', import.meta.url).href,
   'coldbrew-stdlib.zip': new URL('./coldbrew-stdlib.zip', import.meta.url).href,
   'coldbrew.js': new URL('./coldbrew.js', import.meta.url).href,
+  'coldbrew-threads.js': new URL('./coldbrew-threads.js', import.meta.url).href,
+  'coldbrew-threads.wasm': new URL('./coldbrew-threads.wasm', import.meta.url).href,
 };

@@ -11,6 +11,7 @@
  */
 import { CB_F_CALLABLE, CB_F_ITERABLE, CB_T } from 'coldbrew-protocol';
 import { CB_STOP, CbEncoder, cbPut, cbPutKey } from './records.js';
+import { cbHeap } from './heap.js';
 
 export const CB_PY_STATE = Symbol('coldbrew.pythonVariable');
 export const CB_ASYNC_PROMISE = Symbol('coldbrew.asyncVariable');   // an async variable's Promise (async-variables.js)
@@ -87,7 +88,7 @@ function callC(b, name, cfn, ptr, e, x, y) {
   let args = 0;
   try {
     args = big ? Module._malloc(len) : Module.stackAlloc(len);
-    Module.HEAPU8.set(e.u8.subarray(0, len), args);
+    cbHeap(Module).u8.set(e.u8.subarray(0, len), args);
     r = cfn(ptr, args, x, y) >>> 0;
     if (r !== 0) v = readResult(b, r);
   } catch (err) {
@@ -143,7 +144,7 @@ export function cbAsyncCall(b, e, argsOf) {
   return {
     prepare() {
       const p = Module._malloc(bytes.length);
-      Module.HEAPU8.set(bytes, p);
+      cbHeap(Module).u8.set(bytes, p);
       return [argsOf(p), () => { if (!b.dead) Module._free(p); }];
     },
     finish(r) {

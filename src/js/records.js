@@ -202,7 +202,7 @@ export class CbReader {
   }
   /* Views of wasm memory, renewed when memory has grown. */
   views() {
-    const buf = this.Module.HEAPU8.buffer;
+    const buf = this.Module.cbMemory.buffer;   // its current buffer (heap.js)
     if (buf !== this.membuf) {
       this.membuf = buf;
       this.m8 = new Uint8Array(buf);

@@ -16,6 +16,7 @@ import { CB_LOAD_OPTIONS, cbCheckString, cbCheckTimeout } from './options.js';
 import { cbRequireLoaded, cbUnloadedError } from './instance.js';
 import { cbBegin, cbCheck, cbConcurrencyError, cbCrash, cbCStrings, cbEnd, cbEnter, cbInterrupt, cbPythonError } from './calls.js';
 import { cbSetRunEnv } from './environment.js';
+import { cbHeap } from './heap.js';
 
 const CB_ENTRY_OF = {
   cb_rt_run: CB_ENTRY_RUN, cb_rt_run_file: CB_ENTRY_RUN_FILE, cb_py_call_named: CB_ENTRY_CALL_NAMED,
@@ -43,7 +44,7 @@ function runFileOperands(inst, path, cwd, envEntries, argStrings) {
     throw e;
   }
   const argv = Module._malloc(4 * Math.max(1, argStrings.length));
-  ptrs.slice(2).forEach((p, i) => { Module.HEAPU32[(argv >> 2) + i] = p; });
+  ptrs.slice(2).forEach((p, i) => { cbHeap(Module).u32[(argv >> 2) + i] = p; });
   return [[ptrs[0], ptrs[1], argv, argStrings.length], () => {
     cleanup();
     if (inst.Module) Module._free(argv);

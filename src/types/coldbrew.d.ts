@@ -31,7 +31,9 @@ declare namespace Coldbrew {
     pythonFlags?: string[];
     /** Only false is accepted in this build. */
     monitorFileUsage?: boolean;
-    /** Not available: this build has no threads. */
+    /** Python threads: start the threaded runtime with a pool of this many workers (1-256), each running one
+     * Python thread at a time. Needs SharedArrayBuffer (a cross-origin isolated page); without it Coldbrew loads
+     * without threads and Thread.start() raises a RuntimeError saying why. Omitted: no threads. */
     threadWorkers?: number;
   }
 

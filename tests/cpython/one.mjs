@@ -1,5 +1,7 @@
 // Runs one module of CPython's regression suite inside a fresh Coldbrew
-// instance: node one.mjs TEST_MODULE IGNOREFILE. Exit status is regrtest's.
+// instance: node one.mjs TEST_MODULE IGNOREFILE [threads]. Exit status is
+// regrtest's. "threads": the threaded runtime, with a pool of 8 workers (Node
+// adds workers when a test starts more threads at once).
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const Coldbrew = require('../../dist/coldbrew.js');
-const [module, ignoreFile] = process.argv.slice(2);
+const [module, ignoreFile, mode] = process.argv.slice(2);
 
-await Coldbrew.load({ hideWarnings: true });
+await Coldbrew.load(mode === 'threads' ? { hideWarnings: true, threadWorkers: 8 } : { hideWarnings: true });
 Coldbrew.onStandardOut = (line, partial) => process.stdout.write(partial ? line : line + '\n');
 Coldbrew.onStandardErr = (line, partial) => process.stderr.write(partial ? line : line + '\n');
 Coldbrew.addFile('/tmp/cpython-tests.zip', new Uint8Array(fs.readFileSync(path.join(here, '..', 'out', 'cpython-tests.zip'))));

@@ -1,7 +1,9 @@
 // The conformance slice of CPython's own regression suite under Coldbrew.
 // Each module in modules.txt runs in its own process (crash and hang isolation,
 // 5 minutes at most) two at a time; skips.txt lists test patterns left out,
-// each with its reason. Prints one line per module and a closing count line.
+// each with its reason. A module line may add "threads": that module runs on
+// the threaded runtime (load({threadWorkers})). Prints one line per module and
+// a closing count line.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,17 +13,18 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const lines = (f) => fs.readFileSync(path.join(here, f), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 const only = process.argv.slice(2);
-const modules = only.length ? only : lines('modules.txt');
+const modules = (only.length ? only : lines('modules.txt')).map((l) => l.split(/\s+#/)[0].trim());
 const ignoreFile = path.join(os.tmpdir(), `coldbrew-ignore-${process.pid}.txt`);
 fs.writeFileSync(ignoreFile, lines('skips.txt').map((l) => l.split(/\s+#/)[0]).join('\n') + '\n');
 const logDir = path.join(here, '..', 'out', 'cpython-logs');
 fs.mkdirSync(logDir, { recursive: true });
 
-function runOne(module) {
+function runOne(line) {
+  const [module, mode = ''] = line.split(/\s+/);
   return new Promise((resolve) => {
     const t0 = Date.now();
     const log = fs.openSync(path.join(logDir, `${module}.log`), 'w');
-    const child = spawn(process.execPath, [path.join(here, 'one.mjs'), module, ignoreFile], { stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, [path.join(here, 'one.mjs'), module, ignoreFile, mode], { stdio: ['ignore', log, log] });
     const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);

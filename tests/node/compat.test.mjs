@@ -367,11 +367,4 @@ describe('loading', () => {
       'True /usr/local/lib/python3.13/site-packages');
   });
 
-  test('threadWorkers: threading is disabled in this build; 0 or less must be greater than 0', async () => {
-    const other = (await import('./helpers.mjs')).Coldbrew.createNewInstance();
-    await assert.rejects(other.load({ threadWorkers: 2 }), /threading is disabled in this build/);
-    await assert.rejects(other.load({ threadWorkers: 0 }), /threadWorkers.*must be greater than 0/);
-    await assert.rejects(other.load({ threadWorkers: -1 }), /must be greater than 0/);
-    await assert.rejects(other.load({ threadWorkers: 1.5 }), /must be a whole number/);
-  });
 });

@@ -18,13 +18,22 @@ cpython/lib-patches/0003 makes this asyncio's default loop, so asyncio.run()
 and asyncio.new_event_loop() use it.
 """
 import itertools
+import sys
 
 from asyncio import base_events, events
 
 import Coldbrew
+
 import _coldbrew
 
 _tokens = itertools.count(1)
+_THREAD_POLL_MS = 5.0
+
+
+def _other_threads():
+    """Do other Python threads run (the threaded runtime, load({threadWorkers}))?"""
+    threading = sys.modules.get("threading")
+    return threading is not None and threading.active_count() > 1
 
 
 class _HostSelector:
@@ -36,6 +45,11 @@ class _HostSelector:
     def select(self, timeout):
         loop = self._loop
         ms = -1.0 if timeout is None else max(0.0, timeout * 1000.0)
+        if (ms < 0 or ms > _THREAD_POLL_MS) and _other_threads():
+            # Another thread may add work (call_soon_threadsafe: a thread pool's
+            # result, asyncio.to_thread) and nothing can wake this wait early:
+            # look again every few milliseconds while other threads run.
+            ms = _THREAD_POLL_MS
         if Coldbrew._asyncio_wait(ms, loop._waiting_for_js()) > 0:
             loop._settle(_coldbrew.host.aio_take())
         return ()
@@ -56,7 +70,7 @@ class HostEventLoop(base_events.BaseEventLoop):
         pass
 
     def _write_to_self(self):
-        pass   # one thread: nothing else can add work while select() waits
+        pass   # select() polls while other threads run (_other_threads)
 
     def _run_forever_setup(self):
         super()._run_forever_setup()
