@@ -38,14 +38,26 @@ cb_threads_set_budget(int budget)
     cb_threads_budget = budget;
 }
 
-/* A new thread's first call: its budget, then the function threading gave. */
+/* A new thread's first call: its budget, then the function it was given.
+ * An exception is reported here as CPython's thread start-up would report
+ * it, naming that function (not this entry): SystemExit ends the thread
+ * quietly, anything else is "Exception ignored in thread started by ...". */
 static PyObject *
 cb_threads_entry(PyObject *function, PyObject *const *args, Py_ssize_t nargsf, PyObject *kwnames)
 {
     if (cb_threads_budget > 0) {
         PyThreadState_Get()->c_recursion_remaining = cb_threads_budget;
     }
-    return PyObject_Vectorcall(function, args, nargsf, kwnames);
+    PyObject *result = PyObject_Vectorcall(function, args, nargsf, kwnames);
+    if (result == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_SystemExit)) {
+            PyErr_Clear();
+        } else {
+            PyErr_FormatUnraisable("Exception ignored in thread started by %R", function);
+        }
+        result = Py_NewRef(Py_None);
+    }
+    return result;
 }
 
 static PyMethodDef cb_threads_entry_def = {

@@ -41,6 +41,21 @@ describe(`WebKitGTK (MiniBrowser)`, () => {
       rc: 0, error: [true, 'KeyError'], async: 0, variable: { a: [1, 2] } });
   });
 
+  test('threads without SharedArrayBuffer: load({threadWorkers}) loads; Thread.start() names the cause', async () => {
+    await webkit.goto(`${base}/tests/browser/page.html`);
+    const r = await webkit.evaluate(async () => {
+      const lines = [];
+      Coldbrew.onStandardOut = (line) => lines.push(line);
+      await Coldbrew.load({ hideWarnings: true, threadWorkers: 2 });
+      Coldbrew.run('import threading\ntry:\n    threading.Thread(target=print).start()\nexcept RuntimeError as e:\n    print(e)\nprint(6 * 7)');
+      Coldbrew.unload();
+      return lines;
+    });
+    assert.deepEqual(r, ["can't start new thread: Python threads need SharedArrayBuffer, and this browser has no " +
+      'SharedArrayBuffer, even on a cross-origin isolated page (WebKit and Safari lack it); load({threadWorkers: 2}) ' +
+      'started Coldbrew without threads', '42']);
+  });
+
   test('worker mode without SharedArrayBuffer: runs off the page; input from standardInBuffer; clear refusals; a time limit ends the worker', async () => {
     await webkit.goto(`${base}/tests/browser/page.html`);
     check(await webkit.evaluate(inPage), 'this browser has no SharedArrayBuffer, even on a cross-origin isolated page');
