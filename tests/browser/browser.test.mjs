@@ -1,30 +1,14 @@
 // Coldbrew in a real browser: Debian's Chromium, headless, against bin/coldbrew-serve.
 // Every page here is served with the server's strict Content-Security-Policy
 // (no 'unsafe-eval'), so every test also shows that the runtime needs no eval.
-import { test, describe, before, after, afterEach } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, launch, openPage, loadColdbrew, root } from './helpers.mjs';
+import { chromiumSuite, openPageWithoutIsolation, launch, openPage, loadColdbrew, root } from './helpers.mjs';
 import { inPage as noSharedMemoryPage, check } from './no-shared-memory.mjs';
 
-let server, base, browser;
-
-before(async () => {
-  ({ server, base } = await startServer());
-  browser = await launch();
-});
-
-// Every test's pages and contexts are closed after it: each page holds a whole
-// runtime (wasm memory, stdlib), and pages of one origin may share a renderer.
-afterEach(async () => {
-  for (const context of browser.contexts()) await context.close();
-});
-
-after(async () => {
-  await browser.close();
-  server.close();
-});
+const suite = chromiumSuite();
 
 /* Python's HTTP checks in a page, the same on the page and in a worker: a
  * same-origin page, the wasm (binary intact) and a 404. */
@@ -44,14 +28,14 @@ except urllib.error.HTTPError as e:
 const httpLines = () => ['200 text/html; charset=utf-8 True', `True ${fs.statSync(path.join(root, 'dist/coldbrew.wasm')).size}`, 'HTTPError 404'];
 
 async function loaded(options) {
-  const page = await openPage(browser, `${base}/tests/browser/page.html`);
+  const page = await openPage(suite.browser, `${suite.base}/tests/browser/page.html`);
   await loadColdbrew(page, options);
   return page;
 }
 
 describe('loading in a page', () => {
   test('a classic <script> defines Coldbrew; load() reports progress; run prints', async () => {
-    const page = await openPage(browser, `${base}/tests/browser/page.html`);
+    const page = await openPage(suite.browser, `${suite.base}/tests/browser/page.html`);
     const result = await page.evaluate(async () => {
       const progress = [];
       const out = [];
@@ -70,13 +54,13 @@ describe('loading in a page', () => {
   });
 
   test('the wasm and the stdlib come from next to the script, brotli-compressed, wasm as application/wasm', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const seen = {};
     context.on('response', async (r) => {
       const name = new URL(r.url()).pathname.split('/').pop();
       seen[name] = { status: r.status(), type: r.headers()['content-type'], encoding: r.headers()['content-encoding'] };
     });
-    const page = await openPage(browser, `${base}/tests/browser/page.html`, { context });
+    const page = await openPage(suite.browser, `${suite.base}/tests/browser/page.html`, { context });
     await loadColdbrew(page);
     assert.deepEqual(seen['coldbrew.wasm'], { status: 200, type: 'application/wasm', encoding: 'br' });
     assert.equal(seen['coldbrew-stdlib.zip'].encoding, 'br');
@@ -85,7 +69,7 @@ describe('loading in a page', () => {
   });
 
   test('the ES module build works with import', async () => {
-    const page = await openPage(browser, `${base}/tests/browser/module.html`);
+    const page = await openPage(suite.browser, `${suite.base}/tests/browser/module.html`);
     assert.equal(await page.evaluate(() => window.moduleResult), '42');
     assert.deepEqual(page.errors, []);
   });
@@ -103,7 +87,7 @@ describe('loading in a page', () => {
 
 describe('where the assets are, and host folders, in a page', () => {
   test('load({locateFile}) and load({indexURL}); a wrong place is a clear error; mountHostDirectory says Node only', async () => {
-    const page = await openPage(browser, `${base}/tests/browser/page.html`);
+    const page = await openPage(suite.browser, `${suite.base}/tests/browser/page.html`);
     const r = await page.evaluate(async () => {
       const out = { asked: [] };
       const a = Coldbrew.createNewInstance();
@@ -222,8 +206,8 @@ describe('the synchronous API in a page: the shared bodies on the page and in a 
     test(worker ? 'in worker mode (a Web Worker)' : 'on the page', async (t) => {
       // Python's Coldbrew.run evaluates JavaScript: this page alone lifts the
       // strict CSP (the test above shows what a strict page does).
-      const context = await browser.newContext({ bypassCSP: true });
-      const page = await openPage(browser, `${base}/tests/browser/page.html`, { context });
+      const context = await suite.browser.newContext({ bypassCSP: true });
+      const page = await openPage(suite.browser, `${suite.base}/tests/browser/page.html`, { context });
       const results = await page.evaluate(async (inWorker) => {
         const { groups } = await import('/tests/shared/api-bodies.mjs');
         const cb = Coldbrew.createNewInstance();
@@ -304,7 +288,7 @@ describe('asynchronous runs in a page (JSPI)', () => {
 
 describe('worker mode in a page', () => {
   test('load({worker: true}): Promises, output, input, a remote variable, interrupt and a time limit; the page stays responsive', async () => {
-    const page = await openPage(browser, `${base}/tests/browser/page.html`);
+    const page = await openPage(suite.browser, `${suite.base}/tests/browser/page.html`);
     const r = await page.evaluate(async () => {
       const out = { isolated: crossOriginIsolated, lines: [] };
       Coldbrew.onStandardOut = (line) => out.lines.push(line);
@@ -356,8 +340,8 @@ describe('worker mode in a page', () => {
 
 describe('worker mode in a page: HTTP, persistence, zip files, two instances', () => {
   test('urllib from the worker; /home saved to IndexedDB and back after a reload; zip in and out; each instance its own worker', async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
-    const page = await openPage(browser, `${base}/tests/browser/page.html`, { context });
+    const context = await suite.browser.newContext({ acceptDownloads: true });
+    const page = await openPage(suite.browser, `${suite.base}/tests/browser/page.html`, { context });
     const opts = { worker: true, hideWarnings: true, fsOptions: { persistHome: true } };
     const first = await page.evaluate(async ({ opts, program }) => {
       const out = [];
@@ -402,12 +386,7 @@ describe('worker mode in a page: HTTP, persistence, zip files, two instances', (
 
 describe('worker mode on a page that is not cross-origin isolated (no SharedArrayBuffer)', () => {
   test('runs off the page; input from standardInBuffer; refusals that name the missing headers; a time limit ends the worker', async () => {
-    // The page itself is served without COOP/COEP; everything else comes from bin/coldbrew-serve.
-    const context = await browser.newContext();
-    await context.route('**/tests/browser/page.html', (route) => route.fulfill({
-      contentType: 'text/html; charset=utf-8', body: fs.readFileSync(path.join(root, 'tests/browser/page.html'), 'utf8'),
-    }));
-    const page = await openPage(browser, `${base}/tests/browser/page.html`, { context });
+    const { page, context } = await openPageWithoutIsolation(suite);
     assert.equal(await page.evaluate(() => [crossOriginIsolated, typeof SharedArrayBuffer].join()), 'false,undefined');
     check(await page.evaluate(noSharedMemoryPage), 'the page is not cross-origin isolated \\(serve it with the headers ' +
       'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp');
@@ -481,8 +460,8 @@ describe('HTTP from Python in a page (synchronous XMLHttpRequest)', () => {
 
 describe('persistence and zip files', () => {
   test('files in /home survive a page reload (saveFiles / loadFiles on IndexedDB)', async () => {
-    const context = await browser.newContext();
-    const page = await openPage(browser, `${base}/tests/browser/page.html`, { context });
+    const context = await suite.browser.newContext();
+    const page = await openPage(suite.browser, `${suite.base}/tests/browser/page.html`, { context });
     const opts = { hideWarnings: true, fsOptions: { persistHome: true } };
     await loadColdbrew(page, opts);
     const saved = await page.evaluate(async () => {
@@ -639,7 +618,7 @@ describe('the demo page', () => {
     const page = await demoBrowser.newPage({ viewport: { width: 1280, height: 760 } });
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/`);
+    await page.goto(`${suite.base}/`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
     assert.match(await page.textContent('#status-text'), /^Python 3\.13\.\d+ ready/);
     await page.click('text=Fibonacci timing');

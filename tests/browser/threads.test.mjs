@@ -2,27 +2,11 @@
 // page (bin/coldbrew-serve sends COOP/COEP), each Python thread on a Web
 // Worker; on a page without isolation Coldbrew still loads, and Thread.start()
 // names the missing headers.
-import { test, describe, before, after, afterEach } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { startServer, launch, openPage, loadColdbrew, root } from './helpers.mjs';
+import { chromiumSuite, openPageWithoutIsolation, openPage, loadColdbrew } from './helpers.mjs';
 
-let server, base, browser;
-
-before(async () => {
-  ({ server, base } = await startServer());
-  browser = await launch();
-});
-
-afterEach(async () => {
-  for (const context of browser.contexts()) await context.close();
-});
-
-after(async () => {
-  await browser.close();
-  server.close();
-});
+const suite = chromiumSuite();
 
 const THREADED_PROGRAM = `
 import threading, queue, concurrent.futures
@@ -48,7 +32,7 @@ for t in ts: t.join()
 
 describe('threads on a cross-origin isolated page', () => {
   test('threading, queue, a thread pool and output from threads; threads.py; JavaScript refused off the main thread', async () => {
-    const page = await openPage(browser, `${base}/tests/browser/page.html`);
+    const page = await openPage(suite.browser, `${suite.base}/tests/browser/page.html`);
     await loadColdbrew(page, { hideWarnings: true, threadWorkers: 4 });
     const r = await page.evaluate(async (program) => {
       const got = { isolated: crossOriginIsolated };
@@ -80,7 +64,7 @@ print(said[0])`);
   });
 
   test('more threads at once than the pool: RuntimeError naming threadWorkers; the runtime goes on; unload() and load() again', async () => {
-    const page = await openPage(browser, `${base}/tests/browser/page.html`);
+    const page = await openPage(suite.browser, `${suite.base}/tests/browser/page.html`);
     await loadColdbrew(page, { hideWarnings: true, threadWorkers: 2 });
     const r = await page.evaluate(async () => {
       Coldbrew.run(`
@@ -111,7 +95,7 @@ threading.Thread(target=lambda: __import__('time').sleep(1000), daemon=True).sta
   });
 
   test('runAsync with threads (asyncio.to_thread), and worker mode with threads', async () => {
-    const page = await openPage(browser, `${base}/tests/browser/page.html`);
+    const page = await openPage(suite.browser, `${suite.base}/tests/browser/page.html`);
     await loadColdbrew(page, { hideWarnings: true, threadWorkers: 2 });
     const r = await page.evaluate(async () => {
       await Coldbrew.runAsync(`
@@ -143,11 +127,7 @@ print("worker", sorted(r))`);
 
 describe('threads on a page that is not cross-origin isolated', () => {
   test('load({threadWorkers}) still loads; Thread.start() names the missing headers', async () => {
-    const context = await browser.newContext();
-    await context.route('**/tests/browser/page.html', (route) => route.fulfill({
-      contentType: 'text/html; charset=utf-8', body: fs.readFileSync(path.join(root, 'tests/browser/page.html'), 'utf8'),
-    }));
-    const page = await openPage(browser, `${base}/tests/browser/page.html`, { context });
+    const { page, context } = await openPageWithoutIsolation(suite);
     await loadColdbrew(page, { hideWarnings: true, threadWorkers: 2 });
     const r = await page.evaluate(() => {
       Coldbrew.run(`
