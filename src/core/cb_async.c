@@ -315,7 +315,16 @@ cb_aio_wait(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
     } else if (cb_async_running && ms != 0) {
         /* suspended until a Promise settles or the next timer is due */
-        n = pending || ms > 0 ? cb_js_aio_wait_async(ms) : -2;
+        if (pending || ms > 0) {
+            /* Other Python threads run meanwhile: the GIL is released across
+             * the suspension, as time.sleep does (JS cannot enter Python while
+             * the run is paused: calls.js refuses, releases are queued). */
+            Py_BEGIN_ALLOW_THREADS
+            n = cb_js_aio_wait_async(ms);
+            Py_END_ALLOW_THREADS
+        } else {
+            n = -2;
+        }
         if (n >= 0 && cb_async_poll_signal() && PyErr_CheckSignals() < 0) {
             return NULL;   /* Coldbrew.interrupt() while the loop waited */
         }
