@@ -153,6 +153,20 @@ function createColdbrew() {
     },
   });
 
+  // Slimming a custom build (src/py/_coldbrew/usage.py; docs/custom-builds.md).
+  Object.assign(loaded, {
+    getUsedFiles() {
+      if (!(inst.loadOptions && inst.loadOptions.monitorFileUsage)) {
+        throw new Error('Coldbrew.getUsedFiles(): file usage is not being recorded; load Coldbrew with ' +
+          'load({monitorFileUsage: true}), run the program, then call getUsedFiles()');
+      }
+      return bridge('getUsedFiles').callNamed("__import__('_coldbrew.usage', fromlist=['x']).used_files", []);
+    },
+    getUnusedModules() {
+      return bridge('getUnusedModules').callNamed("__import__('_coldbrew.usage', fromlist=['x']).unused_modules", []);
+    },
+  });
+
   // The process Python sees (environment.js).
   Object.assign(loaded, {
     getcwd() { return cbGetcwd(inst); },

@@ -214,6 +214,10 @@ async function start(inst, opts, myGeneration) {
   inst.state = 'loaded';
   bridge.callNamed("__import__('_coldbrew').set_host",
     [cbHost(() => CB_JSPI && inst.asyncRun !== null && inst.depth === 1, inst.aio, () => inst.signal)]);
+  if (opts.monitorFileUsage) {
+    // Coldbrew.getUsedFiles() / getUnusedModules() read what it records (src/py/_coldbrew/usage.py).
+    bridge.callNamed("__import__('_coldbrew.usage', fromlist=['start']).start", [CB_STDLIB_PATH]);
+  }
   if (cbPersistedRoots(inst).length) await cbLoadFiles(inst, 'load');
   cbWatchPersisted(inst);   // Node: saved as they change from now on
   if (opts.onProgress) opts.onProgress({ loaded: total, total });

@@ -48,8 +48,7 @@ export const CB_LOAD_OPTIONS = {
   },
   onProgress: (v) => (typeof v === 'function' ? null : 'must be a function ({loaded, total}) => ...'),
   hideWarnings: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
-  monitorFileUsage: (v) => (typeof v !== 'boolean' ? 'must be a boolean'
-    : v ? 'is not available in this build yet' : null),
+  monitorFileUsage: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),
   asyncYieldRate: (v) => (v === null || (typeof v === 'number' && v > 0) ? null
     : 'must be null or a number greater than 0 (Infinity allowed)'),
   worker: (v) => (typeof v === 'boolean' ? null : 'must be a boolean'),

@@ -343,6 +343,8 @@ export function cbWorkerMembers(inst, client, unload) {
     destroyAllVariables: () => call('destroyAllVariables'),
     liveVariableCounts: () => call('liveVariableCounts'),
     getExceptionInfo: () => call('getExceptionInfo'),
+    getUsedFiles: () => call('getUsedFiles'),
+    getUnusedModules: () => call('getUnusedModules'),
     getcwd: () => call('getcwd'),
     chdir: (path) => call('chdir', path),
     setenv: (key, value) => call('setenv', key, value),

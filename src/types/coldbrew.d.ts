@@ -29,7 +29,7 @@ declare namespace Coldbrew {
     locateFile?: LocateFile;
     /** python3's interpreter options, parsed by CPython at start-up: e.g. ['-O', '-B', '-W', 'error', '-X', 'dev']. */
     pythonFlags?: string[];
-    /** Only false is accepted in this build. */
+    /** Record which standard library files the program reads, for Coldbrew.getUsedFiles(). */
     monitorFileUsage?: boolean;
     /** Python threads: start the threaded runtime with a pool of this many workers (1-256), each running one
      * Python thread at a time. Needs SharedArrayBuffer (a cross-origin isolated page); without it Coldbrew loads
@@ -168,6 +168,10 @@ declare namespace Coldbrew {
     destroyAllVariables(): void;
     liveVariableCounts(): { python: number; javascript: number };
     getExceptionInfo(): ErrorData | null;
+    /** With load({monitorFileUsage: true}): the standard library files read so far, one a line (a keeplist.txt). */
+    getUsedFiles(): string;
+    /** The built-in C modules never imported (for UNUSED_BUILTIN_MODULES). */
+    getUnusedModules(): string[];
 
     getcwd(): string;
     chdir(path: string): void;

@@ -384,6 +384,26 @@ describe('worker mode in a page: HTTP, persistence, zip files, two instances', (
   });
 });
 
+describe('file usage in a page', () => {
+  test('monitorFileUsage: getUsedFiles() lists what the program read; getUnusedModules() what it never imported; the error without it', async () => {
+    const page = await loaded({ hideWarnings: true, monitorFileUsage: true });
+    const r = await page.evaluate(async () => {
+      Coldbrew.run('import json, zoneinfo\njson.dumps([1])\nzoneinfo.ZoneInfo("Asia/Tokyo")');
+      const used = Coldbrew.getUsedFiles().split('\n');
+      const unused = Coldbrew.getUnusedModules();
+      Coldbrew.unload();
+      await Coldbrew.load({ hideWarnings: true });
+      let error;
+      try { Coldbrew.getUsedFiles(); } catch (e) { error = e.message; }
+      return { used: ['json/encoder.pyc', 'tzdata/zoneinfo/Asia/Tokyo', 'email/__init__.pyc'].map((f) => used.includes(f)),
+        unused: [Array.isArray(unused), unused.includes('_sqlite3'), unused.includes('_json')], error };
+    });
+    assert.deepEqual(r.used, [true, true, false]);
+    assert.deepEqual(r.unused, [true, true, false]);
+    assert.match(r.error, /load\(\{monitorFileUsage: true\}\)/);
+  });
+});
+
 describe('worker mode on a page that is not cross-origin isolated (no SharedArrayBuffer)', () => {
   test('runs off the page; input from standardInBuffer; refusals that name the missing headers; a time limit ends the worker', async () => {
     const { page, context } = await openPageWithoutIsolation(suite);
