@@ -23,6 +23,9 @@ ap.add_argument("--out-dir", required=True)
 ap.add_argument("--wasm", help="coldbrew.wasm (default: next to --core)")
 ap.add_argument("--stdlib", required=True, help="coldbrew-stdlib.zip")
 ap.add_argument("--threads-wasm", required=True, help="coldbrew-threads.wasm (its size, for load() progress)")
+ap.add_argument("--module-name", default="Coldbrew", help="a custom build's MODULE_NAME: the global / export name")
+ap.add_argument("--export-js", help="a custom build's export.js: sets EXPORT, what MODULE_NAME is set to")
+ap.add_argument("--files-zip", help="a custom build's bundled files (extracted into /files by load())")
 ap.add_argument("--esbuild", required=True, help="the esbuild binary (build/ensure-esbuild.sh)")
 ap.add_argument("--python-include", required=True, help="CPython's Include folder (patchlevel.h: PY_VERSION)")
 a = ap.parse_args()
@@ -58,6 +61,11 @@ examples = {p.name: p.read_text() for p in sorted(pathlib.Path(a.examples_dir).g
 wasm = pathlib.Path(a.wasm) if a.wasm else pathlib.Path(a.core).with_name("coldbrew.wasm")
 sizes = {"coldbrew.wasm": wasm.stat().st_size, "coldbrew-stdlib.zip": pathlib.Path(a.stdlib).stat().st_size,
          "coldbrew-threads.wasm": pathlib.Path(a.threads_wasm).stat().st_size}
+if a.files_zip:
+    sizes[pathlib.Path(a.files_zip).name] = pathlib.Path(a.files_zip).stat().st_size
+if not re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$]*", a.module_name):
+    raise SystemExit(f"assemble_js: MODULE_NAME {a.module_name!r} is not a JavaScript identifier")
+export_js = pathlib.Path(a.export_js).read_text() if a.export_js else "EXPORT = Coldbrew;\n"
 out = pathlib.Path(a.out_dir)
 gen = out / "js-gen"
 gen.mkdir(exist_ok=True)
@@ -75,6 +83,10 @@ body = ("const CB_EXAMPLES = " + json.dumps(examples, indent=0) + ";\n"
         + f"const CB_VERSION = {json.dumps(version)};   // dist/package.json\n"
         + f"const CB_PYVERSION = {json.dumps(pyversion)};   // CPython's PY_VERSION\n"
         + "const CB_ASSET_SIZES = " + json.dumps(sizes) + ";   // bytes, for load() progress\n"
+        + f"const CB_MODULE_NAME = {json.dumps(a.module_name)};   // the global / export name (a custom build's MODULE_NAME)\n"
+        + f"const CB_FILES_ZIP = {json.dumps(pathlib.Path(a.files_zip).name if a.files_zip else None)};   // a custom build's files/\n"
+        + "/* What the global / module export is (a custom build's export.js sets EXPORT). */\n"
+        + "function cbExport(Coldbrew) {\n  let EXPORT = Coldbrew;\n" + export_js + "\n  return EXPORT;\n}\n"
         + bundle.read_text())
 (out / "coldbrew.js").write_text(
     (js / "prelude-cjs.js").read_text() + core + "\n" + body + (js / "epilogue-cjs.js").read_text())

@@ -35,7 +35,7 @@ if [ "$cmd" = clean ]; then
            "$repo/dist/LICENSE" "$repo/dist/CHANGELOG.md" "$repo/dist/README.md" "$repo/dist/THIRD-PARTY-NOTICES.txt"
     exit 0
 fi
-case "$cmd" in all|exec|keys) ;; *) cb_die "usage" "" "unknown command '$cmd' (expected: all, exec CMD..., clean)";; esac
+case "$cmd" in all|exec|keys|custom) ;; *) cb_die "usage" "" "unknown command '$cmd' (expected: all, exec CMD..., clean)";; esac
 
 if [ "$(id -u)" != 0 ]; then
     cat >&2 <<EOF
@@ -59,7 +59,7 @@ fi
 
 # Packages the toolchain needs inside trixie. Changing this list makes a new root.
 TOOLCHAIN_PACKAGES="emscripten build-essential pkg-config tcl python3.13 dpkg-dev autoconf \
-automake libtool libltdl-dev xz-utils bzip2 zip unzip brotli tzdata ca-certificates"
+automake libtool libltdl-dev xz-utils bzip2 zip unzip brotli tzdata ca-certificates python3-pip python3-setuptools python3-wheel"
 
 # run_in_toolchain CMD...: run a command inside the trixie toolchain, with the
 # work tree and the cache mounted at the same paths as on the host.
@@ -75,6 +75,9 @@ run_in_toolchain() {
             mount --bind "$repo" "$root$repo"
             mount --bind "$cache/work" "$root$cache/work"
             mount --bind "$cache/logs" "$root$cache/logs"
+            if [ -n "${CB_EXTRA_DIR:-}" ]; then   # a custom build'"'"'s settings folder, where it is
+                mkdir -p "$root$CB_EXTRA_DIR" && mount --bind "$CB_EXTRA_DIR" "$root$CB_EXTRA_DIR"
+            fi
             cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
             cd "$root$repo"
             exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
@@ -131,6 +134,15 @@ if [ "$cmd" = exec ]; then
     # build/build.sh exec CMD...: run CMD in the toolchain (used by bench/ for native python3.13).
     shift
     run_in_toolchain "$@"
+    exit $?
+fi
+
+if [ "$cmd" = custom ]; then
+    # build/build.sh custom SETTINGS_DIR (build/custom.sh runs the normal build first).
+    settings="$(cd "${2:?usage: build.sh custom SETTINGS_DIR}" && pwd)"
+    bash "$repo/build/ensure-esbuild.sh" >/dev/null
+    export CB_EXTRA_DIR="$settings"
+    run_in_toolchain bash "$repo/build/inner.sh" custom "$settings"
     exit $?
 fi
 

@@ -242,6 +242,20 @@ build_runtime_threads() {
     cb_say "  coldbrew-threads.wasm $(du -h "$RTT/coldbrew-threads.wasm" | cut -f1)"
 }
 
+# ---- a custom environment (build/custom.sh; docs/custom-builds.md) ------------
+# After the normal build (every step cached), build/custom_build.py makes the
+# environment the settings folder describes, in its dist/ folder.
+build_custom() {
+    local settings="$1" log="$LOGS/custom.log"; : > "$log"
+    cb_say "custom environment from $settings (log: $log)"
+    python3.13 "$SRC/build/custom_build.py" --settings "$settings" --out "$settings/dist" \
+        --work "$WORK/custom-$(printf '%s' "$settings" | cb_hash)" --runtime "$RT" --pyb "$PYB/src" \
+        --link-libs "$PYB/link-libs.txt" --link-opt="$LINK_OPT" --src "$SRC" \
+        --esbuild "$(bash "$SRC/build/ensure-esbuild.sh")" 2> >(tee -a "$log" >&2) | tee -a "$log" \
+        || cb_die custom "$log" "the custom build failed (the reason is above)"
+    cb_say "done: $settings/dist"
+}
+
 # The cache keys of every step of one variant (used to check what a change invalidates).
 print_keys() {
     DEPS="$WORK/deps-$(deps_key)"; PYB="$WORK/cpython-$(cpython_key)"
@@ -252,6 +266,19 @@ case "${1:-all}" in
     keys)
         use_variant 0; print_keys
         use_variant 1; print_keys
+        ;;
+    custom)
+        fetch_sources
+        use_variant 1
+        build_deps
+        build_cpython
+        build_runtime_threads
+        use_variant 0
+        build_deps
+        build_cpython
+        build_stdlib
+        build_runtime
+        build_custom "${2:?usage: inner.sh custom SETTINGS_DIR}"
         ;;
     cpython)
         fetch_sources

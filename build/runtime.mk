@@ -17,11 +17,18 @@ CORE_OBJS := $(patsubst $(SRC)/src/core/%.c,$(OUT)/obj/%.o,$(CORE_SRCS))
 # The wasm stack holds C locals whose address is taken; CPython's C recursion
 # limit (cpython/patches/0001) bounds how deep it goes.
 STACK_SIZE ?= 4MB
+# A custom build (build/custom_build.py) may set these, and EXTRA_OBJS: its
+# own Modules/config.o (the table of built-in modules, some left out), linked
+# before libpython so that the archive's copy and the modules only it names
+# stay out of the wasm.
+INITIAL_MEMORY ?= 32MB
+MAXIMUM_MEMORY ?= 4GB
+EXTRA_OBJS ?=
 RUNTIME_METHODS = FS,ENV,UTF8ToString,stringToUTF8,lengthBytesUTF8,stringToNewUTF8,HEAPU8,HEAPU32,stackAlloc,stackSave,stackRestore
 
 LDFLAGS = $(LINK_OPT) \
 	-sMODULARIZE=1 -sEXPORT_NAME=createColdbrewModule -sENVIRONMENT=web,worker,node \
-	-sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=32MB -sSTACK_SIZE=$(STACK_SIZE) \
+	-sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=$(MAXIMUM_MEMORY) -sINITIAL_MEMORY=$(INITIAL_MEMORY) -sSTACK_SIZE=$(STACK_SIZE) \
 	-sWASM_BIGINT=1 -sALLOW_TABLE_GROWTH=1 -sFORCE_FILESYSTEM=1 -sEXIT_RUNTIME=0 -sINVOKE_RUN=0 \
 	-sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
 	-sEXPORTED_RUNTIME_METHODS=$(RUNTIME_METHODS) \
@@ -48,7 +55,7 @@ $(OUT)/obj/%.o: $(SRC)/src/core/%.c $(SRC)/src/core/coldbrew.h
 $(OUT)/coldbrew.wasm: $(CORE_OBJS) $(SRC)/src/js/emscripten-strings.js
 	@mkdir -p $(OUT)/core
 	# LINK_LIBS holds paths relative to CPython's build tree: link from there.
-	cd $(PYB) && $(CC) -o $(OUT)/core/coldbrew.js $(CORE_OBJS) $(LINK_LIBS) $(LDFLAGS)
+	cd $(PYB) && $(CC) -o $(OUT)/core/coldbrew.js $(CORE_OBJS) $(EXTRA_OBJS) $(LINK_LIBS) $(LDFLAGS)
 	mv $(OUT)/core/coldbrew.wasm $(OUT)/coldbrew.wasm
 	mv $(OUT)/core/coldbrew.js $(OUT)/coldbrew-core.js
 

@@ -22,6 +22,8 @@ bash build/ensure-browser.sh
 "$node_current" --test --test-concurrency=1 tests/browser/*.test.mjs || status=1
 echo "== The npm package: installed from its tarball into a fresh project; CJS, ESM, TypeScript, the CLI; Vite, esbuild and webpack apps in Chromium"
 "$node_current" --test tests/package/*.test.mjs || status=1
+echo "== Custom environments: build/custom.sh on settings folders written by the test; Node and Chromium"
+"$node_current" --test tests/custom/*.test.mjs || status=1
 echo "== CPython regression suite (conformance slice) on $("$node_current" --version)"
 "$node_current" tests/cpython/run.mjs || status=1
 exit $status

@@ -1,3 +1,3 @@
 const { Coldbrew, PythonError } = cbApi;
-export default Coldbrew;
+export default cbExport(Coldbrew);
 export { Coldbrew, PythonError };

@@ -134,11 +134,17 @@ export async function cbAddFilesFromZip(inst, path, url) {
   cbRequireLoaded(inst, 'addFilesFromZip');
   const bytes = await cbFetchBytes('addFilesFromZip', url, null);
   cbRequireLoaded(inst, 'addFilesFromZip');
+  return cbUnzipBytes(inst, 'addFilesFromZip', bytes, path);
+}
+
+/* Extracts a zip's bytes into folder `path`; the number of files (also for
+ * load(): a custom build's bundled files, CB_FILES_ZIP). */
+export function cbUnzipBytes(inst, fn, bytes, path) {
   const FS = inst.Module.FS;
   const tmp = `/tmp/.coldbrew-zip-${++inst.zipSerial}.zip`;
   FS.writeFile(tmp, bytes);
   try {
-    return callFilesHelper(inst, 'addFilesFromZip', 'unzip', [tmp, path]);
+    return callFilesHelper(inst, fn, 'unzip', [tmp, path]);
   } finally {
     try { FS.unlink(tmp); } catch (e) { /* already gone */ }
   }

@@ -22,6 +22,7 @@ import { CB_JSPI, cbWrapImports, cbAioQueue } from './jspi.js';
 import { cbHost } from './http.js';
 import { cbRequireLoaded, cbSayInitialized, cbUnloadedError, cbWarn } from './instance.js';
 import { cbBegin, cbCrash, cbEnd, cbNotifyIdle, cbPythonError, cbSignalCell, cbWarnSyncSleep } from './calls.js';
+import { cbUnzipBytes } from './files.js';
 import { cbFlushChanges, cbLoadFiles, cbPersistedRoots, cbWatchPersisted } from './persistence.js';
 import { CB_THREADS_SCRIPT, CB_THREADS_WASM, cbLoadThreadsFactory, cbStopThreadWorkers, cbThreadPlan } from './threads.js';
 
@@ -121,7 +122,8 @@ async function start(inst, opts, myGeneration) {
   const threads = inst.threads = cbThreadPlan(opts);
   const wasmName = threads.threaded ? CB_THREADS_WASM : 'coldbrew.wasm';
   // The wasm and the stdlib download side by side; onProgress hears of both.
-  const total = CB_ASSET_SIZES[wasmName] + CB_ASSET_SIZES['coldbrew-stdlib.zip'];
+  // A custom build's bundled files (CB_FILES_ZIP, build/custom_build.py) come too.
+  const total = CB_ASSET_SIZES[wasmName] + CB_ASSET_SIZES['coldbrew-stdlib.zip'] + (CB_FILES_ZIP ? CB_ASSET_SIZES[CB_FILES_ZIP] : 0);
   let loaded = 0;
   const progress = (n) => {
     loaded += n;
@@ -129,6 +131,7 @@ async function start(inst, opts, myGeneration) {
   };
   const locate = cbAssetLocator(opts);
   const stdlibPromise = cbFetchBytes('load', locate('coldbrew-stdlib.zip'), progress);
+  const filesPromise = CB_FILES_ZIP ? cbFetchBytes('load', locate(CB_FILES_ZIP), progress) : null;
   const wasmWhere = locate(wasmName);
   let wasmFailed;
   const wasmFailure = new Promise((resolve, reject) => { wasmFailed = reject; });
@@ -173,7 +176,7 @@ async function start(inst, opts, myGeneration) {
         LANG: 'C.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin', _: undefined,
         // The original Coldbrew's variables, for code that reads them.
         PYTHONHOME: CB_PYTHON_HOME, FILES: '/files', COLDBREW: 'true', PYVERSION: CB_PYVERSION,
-        COLDBREW_VERSION: CB_VERSION, COLDBREW_MODULE_NAME: 'Coldbrew', COLDBREW_MODULE_NAME_LOWER: 'coldbrew',
+        COLDBREW_VERSION: CB_VERSION, COLDBREW_MODULE_NAME: CB_MODULE_NAME, COLDBREW_MODULE_NAME_LOWER: CB_MODULE_NAME.toLowerCase(),
         COLDBREW_WARNINGS: opts.hideWarnings ? '0' : '1' });
       cbGuardFileSystem(m.FS);
     }],
@@ -214,6 +217,7 @@ async function start(inst, opts, myGeneration) {
   inst.state = 'loaded';
   bridge.callNamed("__import__('_coldbrew').set_host",
     [cbHost(() => CB_JSPI && inst.asyncRun !== null && inst.depth === 1, inst.aio, () => inst.signal)]);
+  if (filesPromise) cbUnzipBytes(inst, 'load', await filesPromise, '/files');   // a custom build's files/
   if (opts.monitorFileUsage) {
     // Coldbrew.getUsedFiles() / getUnusedModules() read what it records (src/py/_coldbrew/usage.py).
     bridge.callNamed("__import__('_coldbrew.usage', fromlist=['start']).start", [CB_STDLIB_PATH]);

@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""Builds a custom Coldbrew environment from a settings folder (`customize/`).
+
+Runs inside the toolchain (build/inner.sh custom), after the normal build, and
+reuses its results: the C core's objects and libpython are linked again only
+when a setting needs a new wasm (UNUSED_BUILTIN_MODULES, memory sizes); the
+standard library zip is filtered, not rebuilt. So a custom build takes seconds
+to a minute. The folder (docs/custom-builds.md):
+
+  coldbrew_settings.py  MODULE_NAME, NODE, BROWSER, INITIAL_MEMORY_MB,
+                        MAXIMUM_MEMORY_MB, UNUSED_BUILTIN_MODULES
+  requirements.txt      pip's format: pure-Python packages, installed by pip
+                        (local wheels, sdists, folders, --find-links/--no-index,
+                        or an index the machine can reach)
+  keeplist.txt          stdlib files to keep (Coldbrew.getUsedFiles()); empty: all
+  files/                bundled, extracted into /files at load()
+  export.js             sets EXPORT: what the global / module export is
+
+The output folder holds coldbrew.js/.mjs/.wasm, coldbrew-stdlib.zip (the
+stdlib and the packages), coldbrew-files.zip, their .br copies, index.html
+(BROWSER) and package.json (NODE).
+"""
+import argparse
+import fnmatch
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+
+DEFAULTS = {"MODULE_NAME": "Coldbrew", "NODE": True, "BROWSER": True, "INITIAL_MEMORY_MB": 32,
+            "MAXIMUM_MEMORY_MB": 4096, "UNUSED_BUILTIN_MODULES": []}
+# Always kept in a slimmed stdlib: Coldbrew's own helpers (HTTP, asyncio, zip
+# files), which the API imports when first used, not at start-up.
+ALWAYS_KEPT = ["_coldbrew/*"]
+
+
+class BuildError(Exception):
+    pass
+
+
+def load_settings(folder):
+    path = folder / "coldbrew_settings.py"
+    settings = dict(DEFAULTS)
+    if path.exists():
+        scope = {}
+        try:
+            exec(compile(path.read_text(), str(path), "exec"), scope)
+        except Exception as e:
+            raise BuildError(f"{path}: {type(e).__name__}: {e}")
+        unknown = [k for k in scope if k.isupper() and k not in DEFAULTS]
+        if unknown:
+            raise BuildError(f"{path}: unknown setting(s) {', '.join(unknown)} (known: {', '.join(DEFAULTS)})")
+        settings.update({k: v for k, v in scope.items() if k in DEFAULTS})
+    name = settings["MODULE_NAME"]
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$]*", name):
+        raise BuildError(f"{path}: MODULE_NAME must be a JavaScript identifier, not {name!r}")
+    for k in ("NODE", "BROWSER"):
+        if not isinstance(settings[k], bool):
+            raise BuildError(f"{path}: {k} must be True or False")
+    if not (settings["NODE"] or settings["BROWSER"]):
+        raise BuildError(f"{path}: NODE and BROWSER are both False: the build would run nowhere")
+    lo, hi = settings["INITIAL_MEMORY_MB"], settings["MAXIMUM_MEMORY_MB"]
+    if not (isinstance(lo, int) and isinstance(hi, int) and 16 <= lo <= hi <= 4096):
+        raise BuildError(f"{path}: need 16 <= INITIAL_MEMORY_MB <= MAXIMUM_MEMORY_MB <= 4096 (whole MB), "
+                         f"not {lo!r} and {hi!r}")
+    unused = settings["UNUSED_BUILTIN_MODULES"]
+    if not (isinstance(unused, (list, tuple)) and all(isinstance(m, str) for m in unused)):
+        raise BuildError(f"{path}: UNUSED_BUILTIN_MODULES must be a list of module names (Coldbrew.getUnusedModules())")
+    settings["UNUSED_BUILTIN_MODULES"] = sorted(set(unused))
+    return settings
+
+
+def probe(runtime):
+    """What start-up reads and imports, asked of the normal runtime."""
+    here = pathlib.Path(__file__).parent
+    r = subprocess.run(["node", str(here / "custom_probe.cjs"), str(runtime)], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise BuildError(f"could not start the normal runtime to see what start-up needs: {r.stderr.strip()}")
+    return json.loads(r.stdout)
+
+
+def config_c(pyb, drop, out):
+    """CPython's table of built-in modules without `drop`."""
+    text = (pyb / "Modules" / "config.c").read_text()
+    present = set(re.findall(r'^\s*\{"([A-Za-z0-9_.]+)", PyInit_', text, re.M))
+    for m in drop:
+        init = "PyInit_" + m
+        text = re.sub(rf'^\s*\{{"{re.escape(m)}", {init}\}},\n', "", text, flags=re.M)
+        text = re.sub(rf"^extern PyObject\* {init}\(void\);\n", "", text, flags=re.M)
+    out.write_text(text)
+    return present
+
+
+def link(args, settings, probe_result, work):
+    """The wasm and Emscripten's glue: the normal ones, or linked again for these settings."""
+    drop = settings["UNUSED_BUILTIN_MODULES"]
+    memory = (settings["INITIAL_MEMORY_MB"], settings["MAXIMUM_MEMORY_MB"])
+    if not drop and memory == (DEFAULTS["INITIAL_MEMORY_MB"], DEFAULTS["MAXIMUM_MEMORY_MB"]):
+        return args.runtime / "coldbrew.wasm", args.runtime / "coldbrew-core.js"
+    out = work / "link"
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "obj").mkdir(parents=True)
+    present = config_c(args.pyb, drop, out / "config.c")
+    not_builtin = [m for m in drop if m not in present]
+    if not_builtin:
+        raise BuildError(f"UNUSED_BUILTIN_MODULES: not a built-in module of this build: {', '.join(not_builtin)}")
+    needed = [m for m in drop if m not in probe_result["unused"]]
+    if needed:
+        raise BuildError(f"UNUSED_BUILTIN_MODULES: Python's start-up imports {', '.join(needed)}; "
+                         "they cannot be left out")
+    subprocess.run(["emcc", "-O2", "-DPy_BUILD_CORE", f"-I{args.pyb}/Include", f"-I{args.pyb}/Include/internal",
+                    f"-I{args.pyb}", "-c", str(out / "config.c"), "-o", str(out / "config.o")], check=True)
+    subprocess.run(["make", "-s", f"-j{os.cpu_count()}", "-f", str(args.src / "build" / "runtime.mk"), f"SRC={args.src}",
+                    f"PYB={args.pyb}", f"OUT={out}", f"LINK_OPT={args.link_opt}",
+                    f"LINK_LIBS={args.link_libs.read_text().strip()}", f"EXTRA_OBJS={out / 'config.o'}",
+                    f"INITIAL_MEMORY={memory[0]}MB", f"MAXIMUM_MEMORY={memory[1]}MB"], check=True)
+    return out / "coldbrew.wasm", out / "coldbrew-core.js"
+
+
+def install_requirements(folder, work):
+    """pip installs requirements.txt into a folder; only pure-Python packages pass."""
+    req = folder / "requirements.txt"
+    site = work / "site-packages"
+    shutil.rmtree(site, ignore_errors=True)
+    if not req.exists() or not any(l.strip() and not l.strip().startswith("#") for l in req.read_text().splitlines()):
+        return None
+    site.mkdir(parents=True)
+    r = subprocess.run([sys.executable, "-m", "pip", "install", "--no-cache-dir", "--disable-pip-version-check",
+                        "--no-compile", "--no-warn-script-location", "--no-build-isolation", "--target", str(site), "-r", str(req)],
+                       cwd=folder, capture_output=True, text=True)
+    if r.returncode != 0:
+        failed = re.search(r"Failed to build (?:installable wheels for some pyproject.toml based projects \()?([\w.-]+)", r.stdout + r.stderr)
+        if failed and "build_ext" in r.stdout + r.stderr:
+            raise BuildError(f"{failed.group(1)} has C code (an extension module pip tried to compile for this "
+                             "machine), which a Coldbrew build cannot load; use a pure-Python version of it")
+        raise BuildError(f"pip could not install {req}:\n{r.stdout[-2000:]}{r.stderr[-3000:]}")
+    native = []
+    for info in sorted(site.glob("*.dist-info")):
+        wheel = (info / "WHEEL").read_text() if (info / "WHEEL").exists() else ""
+        record = (info / "RECORD").read_text() if (info / "RECORD").exists() else ""
+        compiled = [l.split(",")[0] for l in record.splitlines() if re.search(r"\.(so|pyd|dylib)(,|$)", l.split(",")[0])]
+        if "Root-Is-Purelib: false" in wheel or compiled:
+            native.append(f"{info.name[:-len('.dist-info')]} ({', '.join(compiled[:3]) or 'a platform wheel'})")
+    if native:
+        raise BuildError("these packages contain compiled (C) code, which a Coldbrew build cannot load: " +
+                         "; ".join(native) + ". Use a pure-Python version (a py3-none-any wheel)")
+    shutil.rmtree(site / "bin", ignore_errors=True)   # console scripts: nothing runs them here
+    return site
+
+
+def keep_patterns(folder):
+    path = folder / "keeplist.txt"
+    if not path.exists():
+        return None
+    lines = [l.strip() for l in path.read_text().splitlines()]
+    lines = [l for l in lines if l and not l.startswith("#")]
+    return lines or None
+
+
+def kept(name, patterns):
+    return any(fnmatch.fnmatchcase(name, p) or (p.endswith("/") and name.startswith(p)) for p in patterns)
+
+
+def stdlib_zip(source, out, patterns, site):
+    """The stdlib zip, filtered by the keep-list, with the packages at its root."""
+    count = [0, 0]
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w") as dst:
+        names = set()
+        for info in src.infolist():
+            count[0] += 1
+            if patterns is not None and not info.is_dir() and not kept(info.filename, patterns):
+                continue
+            dst.writestr(info, src.read(info))
+            names.add(info.filename)
+            count[1] += 1
+        if site is not None:
+            for path in sorted(site.rglob("*")):
+                if path.is_dir() or "__pycache__" in path.parts:
+                    continue
+                name = path.relative_to(site).as_posix()
+                if name in names:
+                    raise BuildError(f"requirements.txt: {name} would replace the standard library's own file")
+                dst.write(path, name, compress_type=zipfile.ZIP_DEFLATED)
+    return count
+
+
+def files_zip(folder, out):
+    files = folder / "files"
+    paths = sorted(p for p in files.rglob("*") if p.is_file()) if files.is_dir() else []
+    paths = [p for p in paths if not any(part.startswith(".") for part in p.relative_to(files).parts)]
+    if not paths:
+        return None
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in paths:
+            z.write(p, p.relative_to(files).as_posix())
+    return out
+
+
+INDEX_HTML = """<!doctype html>
+<html>
+<head><meta charset="utf-8"><title>{name}</title></head>
+<body>
+<pre id="out"></pre>
+<script src="coldbrew.js"></script>
+<script>
+// The custom environment {name}: load it, then run Python.
+{name}.onStandardOut = (line) => {{ document.getElementById('out').textContent += line + '\\n'; }};
+{name}.load().then(() => {name}.run('import sys\\nprint("Python", sys.version)'));
+</script>
+</body>
+</html>
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--settings", type=pathlib.Path, required=True)
+    ap.add_argument("--out", type=pathlib.Path, required=True)
+    ap.add_argument("--work", type=pathlib.Path, required=True)
+    ap.add_argument("--runtime", type=pathlib.Path, required=True, help="the normal runtime's build folder")
+    ap.add_argument("--pyb", type=pathlib.Path, required=True, help="CPython's build tree (src/)")
+    ap.add_argument("--link-libs", type=pathlib.Path, required=True)
+    ap.add_argument("--link-opt", default="-O2")
+    ap.add_argument("--src", type=pathlib.Path, required=True)
+    ap.add_argument("--esbuild", required=True)
+    a = ap.parse_args()
+    folder, out, work = a.settings.resolve(), a.out.resolve(), a.work.resolve()
+    try:
+        settings = load_settings(folder)
+        work.mkdir(parents=True, exist_ok=True)
+        started = probe(a.runtime)
+        wasm, core = link(a, settings, started, work)
+        site = install_requirements(folder, work)
+        patterns = keep_patterns(folder)
+        if patterns is not None:
+            patterns = patterns + started["files"] + ALWAYS_KEPT
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        total, kept_count = stdlib_zip(a.runtime / "coldbrew-stdlib.zip", out / "coldbrew-stdlib.zip", patterns, site)
+        bundled = files_zip(folder, out / "coldbrew-files.zip")
+        shutil.copy(wasm, out / "coldbrew.wasm")
+        cmd = [sys.executable, str(a.src / "build" / "assemble_js.py"), "--core", str(core), "--wasm", str(out / "coldbrew.wasm"),
+               "--api-dir", str(a.src / "src" / "js"), "--examples-dir", str(a.src / "src" / "examples"),
+               "--out-dir", str(work), "--esbuild", a.esbuild, "--python-include", str(a.pyb / "Include"),
+               "--stdlib", str(out / "coldbrew-stdlib.zip"), "--threads-wasm", str(a.runtime / "coldbrew-threads.wasm"),
+               "--module-name", settings["MODULE_NAME"]]
+        if (folder / "export.js").exists():
+            cmd += ["--export-js", str(folder / "export.js")]
+        if bundled:
+            cmd += ["--files-zip", str(bundled)]
+        subprocess.run(cmd, check=True)
+        for f in ("coldbrew.js", "coldbrew.mjs"):
+            shutil.copy(work / f, out / f)
+        if settings["BROWSER"]:
+            (out / "index.html").write_text(INDEX_HTML.format(name=settings["MODULE_NAME"]))
+        if settings["NODE"]:
+            (out / "package.json").write_text(json.dumps({
+                "name": settings["MODULE_NAME"].lower(), "version": "0.1.0", "private": True,
+                "description": f"A custom Coldbrew environment ({settings['MODULE_NAME']})",
+                "main": "coldbrew.js", "module": "coldbrew.mjs",
+                "exports": {".": {"import": "./coldbrew.mjs", "require": "./coldbrew.js"}},
+            }, indent=2) + "\n")
+        subprocess.run(["node", str(a.src / "build" / "precompress.mjs"),
+                        *[str(out / f) for f in ("coldbrew.wasm", "coldbrew.js", "coldbrew.mjs", "coldbrew-stdlib.zip")],
+                        *([str(bundled)] if bundled else [])], check=True)
+        summary = {"module_name": settings["MODULE_NAME"], "stdlib_entries": [kept_count, total],
+                   "dropped_modules": settings["UNUSED_BUILTIN_MODULES"],
+                   "packages": sorted(p.name[:-len(".dist-info")] for p in site.glob("*.dist-info")) if site else [],
+                   "files": bundled is not None}
+        (out / "custom-build.json").write_text(json.dumps(summary, indent=2) + "\n")
+        print(json.dumps(summary))
+    except BuildError as e:
+        print(f"custom build FAILED: {e}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

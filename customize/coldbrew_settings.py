@@ -1,0 +1,19 @@
+# Settings of a custom Coldbrew environment (build it: bash build/custom.sh;
+# docs/custom-builds.md walks through every setting).
+
+# The global name in browsers (window.MODULE_NAME) and what Node's require()
+# returns. Two environments with different names work side by side.
+MODULE_NAME = "Coldbrew"
+
+# Where the environment runs: NODE adds a package.json to the output, BROWSER
+# an example index.html. The JavaScript itself runs in both either way.
+NODE = True
+BROWSER = True
+
+# Wasm memory: what it starts with and how far it may grow (whole MB).
+INITIAL_MEMORY_MB = 32
+MAXIMUM_MEMORY_MB = 4096
+
+# Built-in C modules to leave out of coldbrew.wasm (smaller download).
+# Coldbrew.getUnusedModules() lists the ones your program never imported.
+UNUSED_BUILTIN_MODULES = []

@@ -1,0 +1,189 @@
+// Custom environments (bash build/custom.sh SETTINGS_DIR; docs/custom-builds.md),
+// built here from settings folders this test writes under tests/out/:
+//   TextTool: its own MODULE_NAME, a keep-list made with getUsedFiles(), built-in
+//     modules dropped (getUnusedModules()), files/, and requirements.txt with a
+//     wheel built in this test from source and a real library from Debian's
+//     source package (chardet, python3-chardet), installed by pip --no-index;
+//   Second: another name and an export.js; both side by side in Node and on a page;
+//   and builds that must fail, each naming its cause.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const out = path.join(repo, 'tests/out/custom');
+const toolchain = (cmd, opts = {}) => execFileSync('bash', [path.join(repo, 'build/build.sh'), 'exec', 'bash', '-c', cmd],
+  { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+const customBuild = (dir) => spawnSync('bash', [path.join(repo, 'build/custom.sh'), dir], { cwd: repo, encoding: 'utf8' });
+
+function settingsFolder(name, files) {
+  const dir = path.join(out, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+const TEXT_TOOL = `import json, re, sys
+import hello_cb, chardet
+words = re.findall(r"[a-z]+", "The cat and the hat and THE bat".lower())
+print(json.dumps({"count": len(words), "the": words.count("the")}, sort_keys=True))
+print(hello_cb.greet("custom"), chardet.detect("naïve café".encode("utf-8"))["encoding"])
+`;
+
+describe('custom environments', () => {
+  let textTool, second;
+  before(() => {
+    fs.mkdirSync(out, { recursive: true });
+    // A small package built into a wheel from source, in the toolchain (pip wheel).
+    const pkg = settingsFolder('src-hello', {
+      'pyproject.toml': '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n' +
+        '[project]\nname = "hello_cb"\nversion = "1.0"\n',
+      'hello_cb/__init__.py': 'def greet(who):\n    return f"hello, {who}"\n',
+    });
+    toolchain(`cd ${JSON.stringify(pkg)} && python3.13 -m pip wheel --no-build-isolation --no-deps -q -w ../wheels .`);
+    // A real pure-Python library from Debian's source package (python3-chardet's source, chardet).
+    toolchain(`cd ${JSON.stringify(out)} && rm -rf chardet-src && mkdir -p chardet-src && cd chardet-src && ` +
+      '(apt-get source --download-only chardet >/dev/null 2>&1 || true) && tar xzf chardet_*.orig.tar.gz && ls -d */ | head -1');
+    const chardetDir = fs.readdirSync(path.join(out, 'chardet-src')).find((f) => fs.statSync(path.join(out, 'chardet-src', f)).isDirectory());
+    assert.ok(chardetDir, "Debian's chardet source did not arrive (apt-get source chardet)");
+
+    // Built-in modules the app does not need, asked of the normal runtime (getUnusedModules()).
+    const Coldbrew = require(path.join(repo, 'dist/coldbrew.js'));
+    const probe = Coldbrew.createNewInstance();
+    return probe.load({ hideWarnings: true }).then(() => {
+      const unused = probe.getUnusedModules().filter((m) => ['_sqlite3', '_decimal', '_codecs_jp', '_elementtree', 'pyexpat'].includes(m));
+      probe.unload();
+      textTool = settingsFolder('TextTool', {
+        'coldbrew_settings.py': `MODULE_NAME = "TextTool"\nUNUSED_BUILTIN_MODULES = ${JSON.stringify(unused)}\nINITIAL_MEMORY_MB = 24\n`,
+        'requirements.txt': `--no-index\n--find-links ../wheels\nhello_cb==1.0\n../chardet-src/${chardetDir}\n`,
+        'files/app.py': TEXT_TOOL,
+        'files/data/notes.txt': 'bundled\n',
+      });
+      second = settingsFolder('Second', {
+        'coldbrew_settings.py': 'MODULE_NAME = "Second"\nNODE = True\nBROWSER = True\n',
+        'export.js': 'EXPORT = { env: Coldbrew, answer: 42 };\n',
+      });
+    });
+  });
+
+  test('TextTool builds: its packages, files and settings; slimmed by getUsedFiles(); what was dropped fails cleanly, naming it', async () => {
+    let r = customBuild(textTool);
+    assert.equal(r.status, 0, r.stderr.slice(-3000));
+    // The user's loop: run the app with monitorFileUsage, keep what it used, build again.
+    const full = require(path.join(textTool, 'dist/coldbrew.js'));
+    await full.load({ hideWarnings: true, monitorFileUsage: true });
+    full.onStandardOut = () => {};
+    full.runFile('/files/app.py');
+    fs.writeFileSync(path.join(textTool, 'keeplist.txt'), full.getUsedFiles() + '\n');
+    full.unload();
+    delete require.cache[require.resolve(path.join(textTool, 'dist/coldbrew.js'))];
+    r = customBuild(textTool);
+    assert.equal(r.status, 0, r.stderr.slice(-3000));
+    const summary = JSON.parse(fs.readFileSync(path.join(textTool, 'dist/custom-build.json'), 'utf8'));
+    assert.deepEqual(summary.packages.map((p) => p.split('-')[0]).sort(), ['chardet', 'hello_cb']);
+    assert.ok(summary.stdlib_entries[0] < summary.stdlib_entries[1] / 3, `the keep-list slimmed the stdlib: ${summary.stdlib_entries}`);
+    const env = require(path.join(textTool, 'dist/coldbrew.js'));
+    await env.load({ hideWarnings: true });
+    const lines = [];
+    env.onStandardOut = (line) => lines.push(line);
+    env.runFile('/files/app.py');
+    assert.deepEqual(lines, ['{"count": 8, "the": 3}', 'hello, custom utf-8']);
+    env.run('print(open("/files/data/notes.txt").read().strip())\nimport os\nprint(os.environ["COLDBREW_MODULE_NAME"])');
+    assert.deepEqual(lines.slice(2), ['bundled', 'TextTool']);
+    for (const [source, message] of [['import _sqlite3', "No module named '_sqlite3'"], ['import email.message', "No module named 'email'"]]) {
+      assert.throws(() => env.run(source), (e) => e.errorData.type === 'ModuleNotFoundError' && e.errorData.message === message, source);
+    }
+    env.run('print("still fine")');
+    assert.equal(lines.at(-1), 'still fine');
+    env.unload();
+  });
+
+  test('Second: export.js decides what require() gives; two environments side by side in one Node process', async () => {
+    const r = customBuild(second);
+    assert.equal(r.status, 0, r.stderr.slice(-3000));
+    const exported = require(path.join(second, 'dist/coldbrew.js'));
+    assert.equal(exported.answer, 42);
+    const a = require(path.join(textTool, 'dist/coldbrew.js'));
+    await Promise.all([a.load({ hideWarnings: true }), exported.env.load({ hideWarnings: true })]);
+    const seen = [];
+    a.onStandardOut = (l) => seen.push(`A ${l}`);
+    exported.env.onStandardOut = (l) => seen.push(`B ${l}`);
+    a.run('import os\nprint(os.environ["COLDBREW_MODULE_NAME"], os.path.exists("/files/app.py"))');
+    exported.env.run('import os\nprint(os.environ["COLDBREW_MODULE_NAME"], os.path.exists("/files/app.py"))');
+    assert.deepEqual(seen, ['A TextTool True', 'B Second False']);
+    a.unload();
+    exported.env.unload();
+  });
+
+  test('both on one page (Chromium): two globals, each its own Python', async () => {
+    const { startServer, launch } = await import('../browser/helpers.mjs');
+    const { server, base } = await startServer();
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      const rel = (dir) => `/${path.relative(repo, dir)}/dist/coldbrew.js`;
+      fs.writeFileSync(path.join(out, 'both.html'), `<!doctype html><meta charset="utf-8"><title>both</title>
+<script src="${rel(textTool)}"></script><script src="${rel(second)}"></script>`);
+      await page.goto(`${base}/tests/out/custom/both.html`);
+      const r = await page.evaluate(async () => {
+        const seen = [];
+        await TextTool.load({ hideWarnings: true });
+        await Second.env.load({ hideWarnings: true });
+        TextTool.onStandardOut = (l) => seen.push(`A ${l}`);
+        Second.env.onStandardOut = (l) => seen.push(`B ${l}`);
+        TextTool.runFile('/files/app.py');
+        Second.env.run('import sys\nprint(sys.version_info[:2])');
+        return { seen, answer: Second.answer, coldbrew: typeof Coldbrew };
+      });
+      assert.deepEqual(r, { seen: ['A {"count": 8, "the": 3}', 'A hello, custom utf-8', 'B (3, 13)'], answer: 42, coldbrew: 'undefined' });
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  });
+
+  test('builds that must fail say why: a package with C code, a bad MODULE_NAME, a module start-up needs', () => {
+    // A platform wheel (compiled code for this machine), made by hand: pip installs it, the build refuses it.
+    fs.mkdirSync(path.join(out, 'wheels-native'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'make-native-wheel.py'), [
+      'import zipfile',
+      'n = "speedy-1.0.dist-info/"',
+      'with zipfile.ZipFile("wheels-native/speedy-1.0-cp313-cp313-linux_x86_64.whl", "w") as z:',
+      '    z.writestr("speedy.cpython-313-x86_64-linux-gnu.so", b"not really a shared object")',
+      '    z.writestr(n + "METADATA", "Metadata-Version: 2.1\\nName: speedy\\nVersion: 1.0\\n")',
+      '    z.writestr(n + "WHEEL", "Wheel-Version: 1.0\\nRoot-Is-Purelib: false\\nTag: cp313-cp313-linux_x86_64\\n")',
+      '    z.writestr(n + "RECORD", "".join(f + ",,\\n" for f in ["speedy.cpython-313-x86_64-linux-gnu.so", n + "METADATA", n + "WHEEL", n + "RECORD"]))',
+    ].join('\n') + '\n');
+    toolchain(`cd ${JSON.stringify(out)} && python3.13 make-native-wheel.py`);
+    // A source package with a C extension: pip would compile it for this machine.
+    const native = settingsFolder('src-native', {
+      'setup.py': 'from setuptools import setup, Extension\nsetup(name="fastc", version="1.0", ext_modules=[Extension("fastc", ["fastc.c"])])\n',
+      'fastc.c': 'int fastc(void) { return 1; }\n',
+    });
+    const cases = [
+      [{ 'requirements.txt': '--no-index\n--find-links ../wheels-native\nspeedy\n' }, /compiled \(C\) code.*speedy-1\.0 \(speedy\..*\.so\)/s],
+      [{ 'requirements.txt': `--no-index\n${native}\n` }, /compiled \(C\) code.*fastc-1\.0 \(fastc\..*\.so\)/s],
+      [{ 'coldbrew_settings.py': 'MODULE_NAME = "not a name"\n' }, /MODULE_NAME must be a JavaScript identifier, not 'not a name'/],
+      [{ 'coldbrew_settings.py': 'UNUSED_BUILTIN_MODULES = ["posix", "_io"]\n' }, /Python's start-up imports _io, posix; they cannot be left out/],
+      [{ 'coldbrew_settings.py': 'UNUSED_BUILTIN_MODULES = ["nosuchmodule"]\n' }, /not a built-in module of this build: nosuchmodule/],
+      [{ 'coldbrew_settings.py': 'MEMORY = 5\n' }, /unknown setting\(s\) MEMORY/],
+      [{ 'requirements.txt': '--no-index\nnot-there==1.0\n' }, /pip could not install .*not-there/s],
+    ];
+    for (const [files, message] of cases) {
+      const dir = settingsFolder('Bad', files);
+      const r = customBuild(dir);
+      assert.notEqual(r.status, 0, JSON.stringify(files));
+      assert.match(r.stderr, message, JSON.stringify(files));
+    }
+  });
+
+  after(() => { /* the builds stay in tests/out/custom for a look */ });
+});
