@@ -110,8 +110,8 @@ def link(args, settings, probe_result, work):
         raise BuildError(f"UNUSED_BUILTIN_MODULES: not a built-in module of this build: {', '.join(not_builtin)}")
     needed = [m for m in drop if m not in probe_result["unused"]]
     if needed:
-        raise BuildError(f"UNUSED_BUILTIN_MODULES: Python's start-up imports {', '.join(needed)}; "
-                         "they cannot be left out")
+        raise BuildError(f"UNUSED_BUILTIN_MODULES: Python's start-up or Coldbrew's runtime imports "
+                         f"{', '.join(needed)}; they cannot be left out")
     subprocess.run(["emcc", "-O2", "-DPy_BUILD_CORE", f"-I{args.pyb}/Include", f"-I{args.pyb}/Include/internal",
                     f"-I{args.pyb}", "-c", str(out / "config.c"), "-o", str(out / "config.o")], check=True)
     subprocess.run(["make", "-s", f"-j{os.cpu_count()}", "-f", str(args.src / "build" / "runtime.mk"), f"SRC={args.src}",
@@ -206,13 +206,15 @@ INDEX_HTML = """<!doctype html>
 <body>
 <pre id="out"></pre>
 <script src="coldbrew.js"></script>
-<script>
-// The custom environment {name}: load it, then run Python.
-{name}.onStandardOut = (line) => {{ document.getElementById('out').textContent += line + '\\n'; }};
-{name}.load().then(() => {name}.run('import sys\\nprint("Python", sys.version)'));
-</script>
+<script src="example.js"></script>
 </body>
 </html>
+"""
+
+# A file of its own, not inline: bin/coldbrew-serve's Content-Security-Policy allows scripts from files only.
+EXAMPLE_JS = """// The custom environment {name}: load it, then run Python.
+{name}.onStandardOut = (line) => {{ document.getElementById('out').textContent += line + '\\n'; }};
+{name}.load().then(() => {name}.run('import sys\\nprint("Python", sys.version)'));
 """
 
 
@@ -257,6 +259,7 @@ def main():
             shutil.copy(work / f, out / f)
         if settings["BROWSER"]:
             (out / "index.html").write_text(INDEX_HTML.format(name=settings["MODULE_NAME"]))
+            (out / "example.js").write_text(EXAMPLE_JS.format(name=settings["MODULE_NAME"]))
         if settings["NODE"]:
             (out / "package.json").write_text(json.dumps({
                 "name": settings["MODULE_NAME"].lower(), "version": "0.1.0", "private": True,

@@ -123,7 +123,7 @@ describe('custom environments', () => {
     exported.env.unload();
   });
 
-  test('both on one page (Chromium): two globals, each its own Python', async () => {
+  test('both on one page (Chromium): two globals, each its own Python; the example page', async () => {
     const { startServer, launch } = await import('../browser/helpers.mjs');
     const { server, base } = await startServer();
     const browser = await launch();
@@ -144,6 +144,10 @@ describe('custom environments', () => {
         return { seen, answer: Second.answer, coldbrew: typeof Coldbrew };
       });
       assert.deepEqual(r, { seen: ['A {"count": 8, "the": 3}', 'A hello, custom utf-8', 'B (3, 13)'], answer: 42, coldbrew: 'undefined' });
+      // The example page a BROWSER build writes (its script a file: the server's CSP allows no inline script).
+      await page.goto(`${base}/${path.relative(repo, textTool)}/dist/index.html`);
+      await page.waitForFunction(() => document.getElementById('out').textContent.length > 0, null, { timeout: 30000 });
+      assert.match(await page.evaluate(() => document.getElementById('out').textContent), /^Python 3\.13\.\d+ /);
     } finally {
       await browser.close();
       server.close();
@@ -172,7 +176,7 @@ describe('custom environments', () => {
       [{ 'requirements.txt': '--no-index\n--find-links ../wheels-native\nspeedy\n' }, /compiled \(C\) code.*speedy-1\.0 \(speedy\..*\.so\)/s],
       [{ 'requirements.txt': `--no-index\n${native}\n` }, /compiled \(C\) code.*fastc-1\.0 \(fastc\..*\.so\)/s],
       [{ 'coldbrew_settings.py': 'MODULE_NAME = "not a name"\n' }, /MODULE_NAME must be a JavaScript identifier, not 'not a name'/],
-      [{ 'coldbrew_settings.py': 'UNUSED_BUILTIN_MODULES = ["posix", "_io"]\n' }, /Python's start-up imports _io, posix; they cannot be left out/],
+      [{ 'coldbrew_settings.py': 'UNUSED_BUILTIN_MODULES = ["posix", "_io"]\n' }, /Python's start-up or Coldbrew's runtime imports _io, posix; they cannot be left out/],
       [{ 'coldbrew_settings.py': 'UNUSED_BUILTIN_MODULES = ["nosuchmodule"]\n' }, /not a built-in module of this build: nosuchmodule/],
       [{ 'coldbrew_settings.py': 'MEMORY = 5\n' }, /unknown setting\(s\) MEMORY/],
       [{ 'requirements.txt': '--no-index\nnot-there==1.0\n' }, /pip could not install .*not-there/s],
