@@ -19,11 +19,14 @@ export async function startServer() {
   return { server, base: `http://127.0.0.1:${server.address().port}` };
 }
 
-export async function launch() {
+/* collect: an array that receives the browser process's own output (stderr),
+ * for a test to show when a renderer crashes. */
+export async function launch({ collect } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-      '--disable-background-networking', '--no-first-run'],
+      '--disable-background-networking', '--no-first-run', ...(collect ? ['--enable-logging=stderr', '--v=0'] : [])],
+    ...(collect ? { logger: { isEnabled: (name) => name === 'browser', log: (name, severity, message) => collect.push(String(message)) } } : {}),
   });
 }
 
