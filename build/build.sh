@@ -57,7 +57,8 @@ if [ -r /etc/os-release ] && grep -q '^VERSION_CODENAME=trixie' /etc/os-release;
 fi
 
 
-# Packages the toolchain needs inside trixie. Changing this list makes a new root.
+# Packages the toolchain needs inside trixie (pip: a custom build's requirements.txt). Changing
+# this list makes a new root.
 TOOLCHAIN_PACKAGES="emscripten build-essential pkg-config tcl python3.13 dpkg-dev autoconf \
 automake libtool libltdl-dev xz-utils bzip2 zip unzip brotli tzdata ca-certificates python3-pip python3-setuptools python3-wheel"
 

@@ -262,22 +262,29 @@ print_keys() {
     echo "$VARIANT_NAME deps=$DEPS cpython=$PYB"
 }
 
+# Every step of both variants; the threaded one first: the default runtime's JS records its size.
+build_all() {
+    fetch_sources
+    use_variant 1
+    build_deps
+    build_cpython
+    check_cpython_modules
+    build_runtime_threads
+    use_variant 0
+    build_deps
+    build_cpython
+    check_cpython_modules
+    build_stdlib
+    build_runtime
+}
+
 case "${1:-all}" in
     keys)
         use_variant 0; print_keys
         use_variant 1; print_keys
         ;;
     custom)
-        fetch_sources
-        use_variant 1
-        build_deps
-        build_cpython
-        build_runtime_threads
-        use_variant 0
-        build_deps
-        build_cpython
-        build_stdlib
-        build_runtime
+        build_all
         build_custom "${2:?usage: inner.sh custom SETTINGS_DIR}"
         ;;
     cpython)
@@ -287,19 +294,7 @@ case "${1:-all}" in
         check_cpython_modules
         ;;
     all)
-        # The threaded variant first: the default runtime's JS records its size.
-        fetch_sources
-        use_variant 1
-        build_deps
-        build_cpython
-        check_cpython_modules
-        build_runtime_threads
-        use_variant 0
-        build_deps
-        build_cpython
-        check_cpython_modules
-        build_stdlib
-        build_runtime
+        build_all
         ;;
     *) cb_die usage "" "unknown inner step '$1'";;
 esac

@@ -37,7 +37,7 @@ LDFLAGS = $(LINK_OPT) \
 
 THREADS ?= 0
 ifeq ($(THREADS),1)
-# PThread: the pool, which the JS API counts and ends at unload() (src/js/threads.js).
+# PThread: the pool, which the JS API ends at unload() (src/js/threads.js).
 RUNTIME_METHODS := $(RUNTIME_METHODS),PThread
 CFLAGS += -pthread
 # Each Python thread gets the main thread's stack size, so CPython's C

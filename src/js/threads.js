@@ -8,7 +8,7 @@
  * Worker, or a worker_threads Worker in Node) from a pool of
  * load({threadWorkers}) workers started by load(). Both Modules look the same
  * to the rest of the API (lifecycle.js drives either), so this module only
- * decides, loads the threaded factory, and counts and stops the pool.
+ * decides, loads the threaded factory, and stops the pool.
  *
  * When every worker is busy: in Node a new worker is started for the thread
  * (it loads on its own thread while Python waits); in a browser a worker
@@ -68,13 +68,6 @@ export async function cbLoadThreadsFactory(where) {
     throw new Error(`Coldbrew.load(): ${where} did not define createColdbrewThreadsModule`);
   }
   return globalThis.createColdbrewThreadsModule;
-}
-
-/* The pool's workers: {idle, running}; zeros for the single-threaded runtime. */
-export function cbThreadWorkers(Module) {
-  const pool = Module && Module.PThread;
-  if (!pool) return { idle: 0, running: 0 };
-  return { idle: pool.unusedWorkers.length, running: pool.runningWorkers.length };
 }
 
 /* Ends every thread's worker (unload()): threads still running, daemons included, stop where they are. */
