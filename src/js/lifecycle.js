@@ -138,6 +138,12 @@ async function start(inst, opts, myGeneration) {
   const startupErrors = [];
   let factory = createColdbrewModule;
   const threadArgs = {};
+  // What instantiation yields is kept here, not on inst, until this load is
+  // known to be current: a load that was rejected (say, its stdlib was
+  // missing) still finishes instantiating its wasm in the background, and
+  // must not hand its memory to the load that followed it.
+  let rawExports = null;
+  let memory = null;
   if (threads.threaded) {
     const script = locate(CB_THREADS_SCRIPT);
     factory = await cbLoadThreadsFactory(script);
@@ -152,9 +158,9 @@ async function start(inst, opts, myGeneration) {
       cbWrapImports(imports, { asyncRun: () => inst.asyncRun, bridge: () => inst.bridge, aio: () => inst.aio,
         stdin: () => inst.Module.coldbrew.stdin });
       cbInstantiateWasm(imports, progress, wasmWhere).then((r) => {
-        inst.rawExports = r.instance.exports;
+        rawExports = r.instance.exports;
         // Imported (shared) by the threaded runtime, exported by the other.
-        inst.memory = (imports.env && imports.env.memory) || r.instance.exports.memory;
+        memory = (imports.env && imports.env.memory) || r.instance.exports.memory;
         receive(r.instance, r.module);
       }, wasmFailed);
       return {};
@@ -184,8 +190,10 @@ async function start(inst, opts, myGeneration) {
   const [Module, stdlib] = await Promise.all([Promise.race([modPromise, wasmFailure]), stdlibPromise]);
   if (myGeneration !== inst.generation) throw new Error('Coldbrew.load(): unload() was called while loading');
   inst.Module = Module;
+  inst.rawExports = rawExports;
+  inst.memory = memory;
   Module.coldbrew = interfaceObject(inst);
-  Module.cbMemory = inst.memory;
+  Module.cbMemory = memory;
   const bridge = inst.bridge = cbCreateBridge(Module, {
     casing: opts.transformVariableCasing !== false,
     requireLoaded: (fn) => cbRequireLoaded(inst, fn),

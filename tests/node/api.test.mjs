@@ -67,6 +67,22 @@ describe('loading', () => {
     cb.unload();
   });
 
+  test('a load rejected while its wasm was still instantiating does not reach the load after it', async () => {
+    // The rejected load's wasm finishes in the background; its memory must
+    // not become the next load's (that was a flaky TypeError in set_host).
+    const { default: path } = await import('node:path');
+    const dist = new URL('../../dist/', import.meta.url).pathname;
+    const cb = Coldbrew.createNewInstance();
+    for (let i = 0; i < 6; i++) {
+      await assert.rejects(cb.load({ hideWarnings: true, locateFile: (name) => path.join(dist, name === 'coldbrew.wasm' ? name : 'missing.zip') }),
+        /missing\.zip/);
+      await cb.load({ hideWarnings: true });
+      assert.equal(cb.run(`s = 'round ${i} \u00e9'`), 0);
+      assert.equal(cb.getVariable('s'), `round ${i} \u00e9`);
+      cb.unload();
+    }
+  });
+
   test('load() reports download progress to onProgress, ending at total', async () => {
     const cb = Coldbrew.createNewInstance();
     const events = [];
