@@ -21,7 +21,7 @@ import { cbMakeStdio } from './stdio.js';
 import { CB_JSPI, cbWrapImports, cbAioQueue } from './jspi.js';
 import { cbHost } from './http.js';
 import { cbRequireLoaded, cbSayInitialized, cbUnloadedError, cbWarn } from './instance.js';
-import { cbBegin, cbCrash, cbEnd, cbNotifyIdle, cbPythonError, cbSignalCell, cbWarnSyncSleep } from './calls.js';
+import { cbBegin, cbCrash, cbEnd, cbNotifyIdle, cbPythonError, cbSignalCell, cbWarnSyncSleep, cbWithStrings } from './calls.js';
 import { cbUnzipBytes } from './files.js';
 import { cbFlushChanges, cbLoadFiles, cbPersistedRoots, cbWatchPersisted } from './persistence.js';
 import { CB_THREADS_SCRIPT, CB_THREADS_WASM, cbLoadThreadsFactory, cbStopThreadWorkers, cbThreadPlan } from './threads.js';
@@ -105,16 +105,6 @@ function startInterpreter(Module, flags) {
   } finally {
     for (const p of strings) Module._free(p);
     Module._free(argv);
-  }
-}
-
-/* Hands a text to C as a NUL-terminated UTF-8 copy for the length of fn(pointer). */
-function withCString(Module, text, fn) {
-  const p = Module.stringToNewUTF8(text);
-  try {
-    return fn(p);
-  } finally {
-    Module._free(p);
   }
 }
 
@@ -210,7 +200,7 @@ async function start(inst, opts, myGeneration) {
   makeFolders(Module.FS);
   Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
   cbMakeStdio(inst);
-  withCString(Module, threads.reason, (p) => Module._cb_threads_set_reason(p));
+  cbWithStrings(inst, [threads.reason], (p) => Module._cb_threads_set_reason(p));
   if (startInterpreter(Module, opts.pythonFlags || []) !== 0) {
     const info = Module.coldbrew.pythonError && Module.coldbrew.pythonError.info;
     throw new Error(`Coldbrew.load(): Python failed to start: ${info ? info.traceback : startupErrors.join('\n')}`);
