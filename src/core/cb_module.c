@@ -119,6 +119,27 @@ cb_mod_set_async_yield_rate(PyObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* Coldbrew.install_packages(): installing wheels is Python code
+ * (src/py/_coldbrew/packages.py, which JavaScript's installPackages() drives
+ * too); this forwards to it, imported on first use so that start-up does not
+ * pay for its imports. */
+static PyObject *
+cb_mod_install_packages(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    PyObject *installer = PyImport_ImportModule("_coldbrew.packages");
+    if (installer == NULL) {
+        return NULL;
+    }
+    PyObject *install = PyObject_GetAttrString(installer, "install");
+    Py_DECREF(installer);
+    if (install == NULL) {
+        return NULL;
+    }
+    PyObject *result = PyObject_Call(install, args, kwargs);
+    Py_DECREF(install);
+    return result;
+}
+
 static PyMethodDef cb_mod_methods[] = {
     {"run", cb_mod_run, METH_O,
      "run(js_source) -> 0\n\nRuns JavaScript source in the global scope; raises "
@@ -131,6 +152,11 @@ static PyMethodDef cb_mod_methods[] = {
      "event loop: None means every few milliseconds of work; a number counts interpreter checks."},
     {"set_async_yield_rate", cb_mod_set_async_yield_rate, METH_O,
      "set_async_yield_rate(rate)\n\nSets it (None, a number > 0, or float('inf') for never)."},
+    {"install_packages", (PyCFunction)(void (*)(void))cb_mod_install_packages, METH_VARARGS | METH_KEYWORDS,
+     "install_packages(requirements, index_url=None, dependencies=True, user=False) -> list of dicts\n\n"
+     "Installs pure-Python wheels (URLs or paths ending in .whl, or names found in index_url, a PEP 503/691 "
+     "simple index) and their dependencies; returns [{'name', 'version'}] of what it installed. Raises "
+     "Coldbrew.PackageInstallError naming the package and the cause."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -142,6 +168,18 @@ static struct PyModuleDef cb_mod_def = {
     .m_methods = cb_mod_methods,
 };
 
+static int
+cb_mod_add_exception(PyObject *m, const char *name, const char *doc)
+{
+    char qualified[64];
+    snprintf(qualified, sizeof qualified, "Coldbrew.%s", name);
+    PyObject *type = PyErr_NewExceptionWithDoc(qualified, doc, NULL, NULL);
+    if (type == NULL) {
+        return -1;
+    }
+    return PyModule_Add(m, name, type);
+}
+
 PyObject *
 cb_mod_init(void)
 {
@@ -150,6 +188,8 @@ cb_mod_init(void)
         return NULL;
     }
     if (cb_err_init(m) < 0 || cb_jsv_init(m) < 0 || cb_async_init(m) < 0 ||
+        cb_mod_add_exception(m, "PackageInstallError", "A package could not be installed "
+                             "(Coldbrew.install_packages, Coldbrew.installPackages); the message names it and why.") < 0 ||
         PyModule_AddStringConstant(m, "version", COLDBREW_VERSION) < 0 ||
         PyModule_AddStringConstant(m, "pyversion", PY_VERSION) < 0 ||
         PyModule_AddStringConstant(m, "module_name", "Coldbrew") < 0 ||

@@ -6,7 +6,7 @@
  * is one line into the module that owns it, called with this instance's state
  * record (instance.js); per instance: lifecycle (load/unload), runs, calls,
  * async-variables, environment, files, persistence, stdio; shared by all
- * instances: bridge (values and proxies), options, loader, jspi, http,
+ * instances: bridge (values and proxies), options, loader, jspi, http, packages,
  * storage, vfs, text.
  *
  * Expects from the prelude: cbScriptBase (URL or directory of this file, or null);
@@ -23,6 +23,7 @@ import { cbChdir, cbGetcwd, cbGetenv, cbReset, cbResetenv, cbSetenv, cbUnsetenv 
 import { cbAddFile, cbAddFilesFromZip, cbCreateFolder, cbDeletePath, cbDownloadPathToZip, cbListFiles, cbPathExists,
   cbReadBinaryFile, cbReadFile } from './files.js';
 import { cbLoadFiles, cbSaveFiles } from './persistence.js';
+import { cbInstallPackages } from './packages.js';
 import { cbMountHostDirectory } from './host-mount.js';
 import { CB_STDIN_HELP } from './stdio.js';
 import { cbStartWorker, cbStopWorker, cbWorkerMembers } from './worker-client.js';
@@ -165,6 +166,11 @@ function createColdbrew() {
     getUnusedModules() {
       return bridge('getUnusedModules').callNamed("__import__('_coldbrew.usage', fromlist=['x']).unused_modules", []);
     },
+  });
+
+  // Pure-Python wheels at run time (packages.js; src/py/_coldbrew/packages.py).
+  Object.assign(loaded, {
+    async installPackages(requirements, options = {}) { return cbInstallPackages(inst, requirements, options); },
   });
 
   // The process Python sees (environment.js).

@@ -18,6 +18,14 @@ function under(base, name) {
   return new URL(name, new URL(base.endsWith('/') ? base : `${base}/`, cbPageBase())).href;
 }
 
+/* A location given by the user, made absolute where the caller stands: a URL
+ * as it is; in Node a path against the current directory, in browsers against
+ * the page (a worker's base would differ). */
+export function cbAbsoluteLocation(where) {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(where)) return where;
+  return CB_IS_NODE ? require('path').resolve(where) : new URL(where, cbPageBase()).href;
+}
+
 /* The instance's asset locator, from its load() options: name -> path or URL,
  * absolute in browsers (worker mode hands the answers to a worker, whose base differs). */
 export function cbAssetLocator(opts = {}) {

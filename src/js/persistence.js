@@ -87,6 +87,8 @@ export async function cbLoadFiles(inst, fn = 'loadFiles') {
   } finally {
     inst.restoring = false;
   }
+  // Packages installed with installPackages(..., {user: true}) came back too.
+  inst.bridge.callNamed("__import__('_coldbrew.packages').packages.add_user_site", []);
   if (problems.length) {
     cbWarn(inst, `${fn}(): ${problems.length} saved path(s) from ${store.where} could not be restored:\n  ${problems.slice(0, 20).join('\n  ')}`);
   }

@@ -33,6 +33,7 @@ import { cbUnreadStdin } from './stdio.js';
 import { cbUnloadedError } from './instance.js';
 import { cbOfferDownload } from './files.js';
 import { cbPageBuffer, cbPageSide } from './page-scope.js';
+import { cbAbsoluteRequirements } from './packages.js';
 
 const CB_STDIN_BYTES = 65536;
 const CB_GRACE_MS = 1000;
@@ -345,6 +346,7 @@ export function cbWorkerMembers(inst, client, unload) {
     getExceptionInfo: () => call('getExceptionInfo'),
     getUsedFiles: () => call('getUsedFiles'),
     getUnusedModules: () => call('getUnusedModules'),
+    installPackages: (requirements, options = {}) => call('installPackages', ...cbAbsoluteRequirements(requirements, options)),
     getcwd: () => call('getcwd'),
     chdir: (path) => call('chdir', path),
     setenv: (key, value) => call('setenv', key, value),

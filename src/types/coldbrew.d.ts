@@ -105,6 +105,20 @@ declare namespace Coldbrew {
   /** A chainable Promise of a Python object's value (getVariableAsync, runFunctionAsync). */
   type AsyncVariable = Promise<any> & { [name: string]: any };
 
+  interface InstallOptions {
+    /** A PEP 503 / PEP 691 simple index, for requirements given by name and for dependencies. */
+    indexURL?: string;
+    /** Install what the wheels require too (default true). */
+    dependencies?: boolean;
+    /** Install under /home (kept by saveFiles() with persistHome) instead of the runtime's site-packages. */
+    user?: boolean;
+  }
+
+  interface InstalledPackage {
+    name: string;
+    version: string;
+  }
+
   interface FileInfo {
     name: string;
     path: string;
@@ -172,6 +186,8 @@ declare namespace Coldbrew {
     getUsedFiles(): string;
     /** The built-in C modules never imported (for UNUSED_BUILTIN_MODULES). */
     getUnusedModules(): string[];
+    /** Installs pure-Python wheels (URLs, Node paths, or names looked up in options.indexURL) and their dependencies. */
+    installPackages(requirements: string | string[], options?: InstallOptions): Promise<InstalledPackage[]>;
 
     getcwd(): string;
     chdir(path: string): void;
