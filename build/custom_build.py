@@ -3,12 +3,14 @@
 
 Runs inside the toolchain (build/inner.sh custom), after the normal build, and
 reuses its results: the C core's objects and libpython are linked again only
-when a setting needs a new wasm (UNUSED_BUILTIN_MODULES, memory sizes); the
+when a setting needs a new wasm (UNUSED_BUILTIN_MODULES, C_EXTENSIONS, memory
+sizes); C extensions are compiled against CPython's headers and linked in
+statically, each one a row of the built-in module table (config.c); the
 standard library zip is filtered, not rebuilt. So a custom build takes seconds
 to a minute. The folder (docs/custom-builds.md):
 
   coldbrew_settings.py  MODULE_NAME, NODE, BROWSER, INITIAL_MEMORY_MB,
-                        MAXIMUM_MEMORY_MB, UNUSED_BUILTIN_MODULES
+                        MAXIMUM_MEMORY_MB, UNUSED_BUILTIN_MODULES, C_EXTENSIONS
   requirements.txt      pip's format: pure-Python packages, installed by pip
                         (local wheels, sdists, folders, --find-links/--no-index,
                         or an index the machine can reach)
@@ -32,7 +34,7 @@ import sys
 import zipfile
 
 DEFAULTS = {"MODULE_NAME": "Coldbrew", "NODE": True, "BROWSER": True, "INITIAL_MEMORY_MB": 32,
-            "MAXIMUM_MEMORY_MB": 4096, "UNUSED_BUILTIN_MODULES": []}
+            "MAXIMUM_MEMORY_MB": 4096, "UNUSED_BUILTIN_MODULES": [], "C_EXTENSIONS": {}}
 # Always kept in a slimmed stdlib: Coldbrew's own helpers (HTTP, asyncio, zip
 # files), which the API imports when first used, not at start-up.
 ALWAYS_KEPT = ["_coldbrew/*"]
@@ -71,6 +73,26 @@ def load_settings(folder):
     if not (isinstance(unused, (list, tuple)) and all(isinstance(m, str) for m in unused)):
         raise BuildError(f"{path}: UNUSED_BUILTIN_MODULES must be a list of module names (Coldbrew.getUnusedModules())")
     settings["UNUSED_BUILTIN_MODULES"] = sorted(set(unused))
+    extensions = settings["C_EXTENSIONS"]
+    if not isinstance(extensions, dict):
+        raise BuildError(f"{path}: C_EXTENSIONS must be a dict: module name -> list of C files, "
+                         "e.g. {{'fastmath': ['ext/fastmath.c']}}")
+    inits = {}
+    for module, sources in extensions.items():
+        if not (isinstance(module, str) and re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", module)):
+            raise BuildError(f"{path}: C_EXTENSIONS: {module!r} is not a module name")
+        if isinstance(sources, str):
+            sources = [sources]
+        if not (isinstance(sources, (list, tuple)) and sources and all(isinstance(f, str) for f in sources)):
+            raise BuildError(f"{path}: C_EXTENSIONS[{module!r}] must be a list of C files (relative to {folder})")
+        init = "PyInit_" + module.rsplit(".", 1)[-1]
+        if init in inits:
+            raise BuildError(f"{path}: C_EXTENSIONS: {inits[init]} and {module} would both define {init}")
+        inits[init] = module
+        for f in sources:
+            if not (folder / f).is_file():
+                raise BuildError(f"{path}: C_EXTENSIONS[{module!r}]: no such file {folder / f}")
+        extensions[module] = [folder / f for f in sources]
     return settings
 
 
@@ -83,28 +105,50 @@ def probe(runtime):
     return json.loads(r.stdout)
 
 
-def config_c(pyb, drop, out):
-    """CPython's table of built-in modules without `drop`."""
+def config_c(pyb, drop, add, out):
+    """CPython's table of built-in modules without `drop`, with the modules of `add`."""
     text = (pyb / "Modules" / "config.c").read_text()
     present = set(re.findall(r'^\s*\{"([A-Za-z0-9_.]+)", PyInit_', text, re.M))
     for m in drop:
         init = "PyInit_" + m
         text = re.sub(rf'^\s*\{{"{re.escape(m)}", {init}\}},\n', "", text, flags=re.M)
         text = re.sub(rf"^extern PyObject\* {init}\(void\);\n", "", text, flags=re.M)
+    clash = sorted(m for m in add if m in present)
+    if clash:
+        raise BuildError(f"C_EXTENSIONS: already a built-in module of this build: {', '.join(clash)}")
+    inits = {m: "PyInit_" + m.rsplit(".", 1)[-1] for m in add}
+    text = text.replace("/* -- ADDMODULE MARKER 1 -- */", "/* -- ADDMODULE MARKER 1 -- */\n" +
+                        "".join(f"extern PyObject* {i}(void);\n" for i in inits.values()), 1)
+    text = text.replace("/* -- ADDMODULE MARKER 2 -- */", "/* -- ADDMODULE MARKER 2 -- */\n" +
+                        "".join(f'    {{"{m}", {i}}},\n' for m, i in inits.items()), 1)
     out.write_text(text)
     return present
 
 
+def compile_extensions(args, extensions, out):
+    """Each C extension's objects, compiled as CPython compiles its own modules."""
+    objects = []
+    for module, sources in extensions.items():
+        for n, source in enumerate(sources):
+            obj = out / "obj" / f"ext-{module}-{n}.o"
+            r = subprocess.run(["emcc", "-O2", f"-I{args.pyb}/Include", f"-I{args.pyb}", f"-I{source.parent}",
+                                "-c", str(source), "-o", str(obj)], capture_output=True, text=True)
+            if r.returncode != 0:
+                raise BuildError(f"C_EXTENSIONS[{module!r}]: {source} does not compile:\n{r.stderr[-3000:]}")
+            objects.append(obj)
+    return objects
+
+
 def link(args, settings, probe_result, work):
     """The wasm and Emscripten's glue: the normal ones, or linked again for these settings."""
-    drop = settings["UNUSED_BUILTIN_MODULES"]
+    drop, add = settings["UNUSED_BUILTIN_MODULES"], settings["C_EXTENSIONS"]
     memory = (settings["INITIAL_MEMORY_MB"], settings["MAXIMUM_MEMORY_MB"])
-    if not drop and memory == (DEFAULTS["INITIAL_MEMORY_MB"], DEFAULTS["MAXIMUM_MEMORY_MB"]):
+    if not drop and not add and memory == (DEFAULTS["INITIAL_MEMORY_MB"], DEFAULTS["MAXIMUM_MEMORY_MB"]):
         return args.runtime / "coldbrew.wasm", args.runtime / "coldbrew-core.js"
     out = work / "link"
     shutil.rmtree(out, ignore_errors=True)
     (out / "obj").mkdir(parents=True)
-    present = config_c(args.pyb, drop, out / "config.c")
+    present = config_c(args.pyb, drop, add, out / "config.c")
     not_builtin = [m for m in drop if m not in present]
     if not_builtin:
         raise BuildError(f"UNUSED_BUILTIN_MODULES: not a built-in module of this build: {', '.join(not_builtin)}")
@@ -114,9 +158,10 @@ def link(args, settings, probe_result, work):
                          f"{', '.join(needed)}; they cannot be left out")
     subprocess.run(["emcc", "-O2", "-DPy_BUILD_CORE", f"-I{args.pyb}/Include", f"-I{args.pyb}/Include/internal",
                     f"-I{args.pyb}", "-c", str(out / "config.c"), "-o", str(out / "config.o")], check=True)
+    extra = [out / "config.o"] + compile_extensions(args, add, out)
     subprocess.run(["make", "-s", f"-j{os.cpu_count()}", "-f", str(args.src / "build" / "runtime.mk"), f"SRC={args.src}",
                     f"PYB={args.pyb}", f"OUT={out}", f"LINK_OPT={args.link_opt}",
-                    f"LINK_LIBS={args.link_libs.read_text().strip()}", f"EXTRA_OBJS={out / 'config.o'}",
+                    f"LINK_LIBS={args.link_libs.read_text().strip()}", f"EXTRA_OBJS={' '.join(map(str, extra))}",
                     f"INITIAL_MEMORY={memory[0]}MB", f"MAXIMUM_MEMORY={memory[1]}MB"], check=True)
     return out / "coldbrew.wasm", out / "coldbrew-core.js"
 
@@ -136,7 +181,8 @@ def install_requirements(folder, work):
         failed = re.search(r"Failed to build (?:installable wheels for some pyproject.toml based projects \()?([\w.-]+)", r.stdout + r.stderr)
         if failed and "build_ext" in r.stdout + r.stderr:
             raise BuildError(f"{failed.group(1)} has C code (an extension module pip tried to compile for this "
-                             "machine), which a Coldbrew build cannot load; use a pure-Python version of it")
+                             "machine), which a Coldbrew build cannot load; use a pure-Python version of it, or "
+                             "compile its C files into the build with C_EXTENSIONS")
         raise BuildError(f"pip could not install {req}:\n{r.stdout[-2000:]}{r.stderr[-3000:]}")
     native = []
     for info in sorted(site.glob("*.dist-info")):
@@ -147,7 +193,8 @@ def install_requirements(folder, work):
             native.append(f"{info.name[:-len('.dist-info')]} ({', '.join(compiled[:3]) or 'a platform wheel'})")
     if native:
         raise BuildError("these packages contain compiled (C) code, which a Coldbrew build cannot load: " +
-                         "; ".join(native) + ". Use a pure-Python version (a py3-none-any wheel)")
+                         "; ".join(native) + ". Use a pure-Python version (a py3-none-any wheel), or compile its C "
+                         "files into the build with C_EXTENSIONS (docs/custom-builds.md)")
     shutil.rmtree(site / "bin", ignore_errors=True)   # console scripts: nothing runs them here
     return site
 
@@ -272,6 +319,7 @@ def main():
                         *([str(bundled)] if bundled else [])], check=True)
         summary = {"module_name": settings["MODULE_NAME"], "stdlib_entries": [kept_count, total],
                    "dropped_modules": settings["UNUSED_BUILTIN_MODULES"],
+                   "c_extensions": sorted(settings["C_EXTENSIONS"]),
                    "packages": sorted(p.name[:-len(".dist-info")] for p in site.glob("*.dist-info")) if site else [],
                    "files": bundled is not None}
         (out / "custom-build.json").write_text(json.dumps(summary, indent=2) + "\n")

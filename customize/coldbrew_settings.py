@@ -17,3 +17,9 @@ MAXIMUM_MEMORY_MB = 4096
 # Built-in C modules to leave out of coldbrew.wasm (smaller download).
 # Coldbrew.getUnusedModules() lists the ones your program never imported.
 UNUSED_BUILTIN_MODULES = []
+
+# C extension modules compiled into coldbrew.wasm (the runtime is one static
+# wasm, so they are linked in, not loaded): module name -> its C files,
+# relative to this folder. A dotted name puts the module inside a package
+# your Python code provides, e.g. {"mypkg._speedups": ["ext/speedups.c"]}.
+C_EXTENSIONS = {}

@@ -5,6 +5,8 @@
 //     wheel built in this test from source and a real library from Debian's
 //     source package (chardet, python3-chardet), installed by pip --no-index;
 //   Second: another name and an export.js; both side by side in Node and on a page;
+//   Native: two C extension modules written here (one top-level, one inside a
+//     package) compiled into the wasm with C_EXTENSIONS, and memory sizes;
 //   and builds that must fail, each naming its cause.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,6 +32,62 @@ function settingsFolder(name, files) {
   }
   return dir;
 }
+
+const FASTMATH_C = `#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+static PyObject *
+fib(PyObject *self, PyObject *arg)
+{
+    long n = PyLong_AsLong(arg);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (n < 0) {
+        PyErr_SetString(PyExc_ValueError, "fib() needs n >= 0");
+        return NULL;
+    }
+    unsigned long long a = 0, b = 1;
+    for (long i = 0; i < n; i++) {
+        unsigned long long t = a + b;
+        a = b;
+        b = t;
+    }
+    return PyLong_FromUnsignedLongLong(a);
+}
+
+static PyMethodDef methods[] = {{"fib", fib, METH_O, "fib(n): the nth Fibonacci number, in C"}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "fastmath", "A C extension built into Coldbrew", -1, methods};
+
+PyMODINIT_FUNC
+PyInit_fastmath(void)
+{
+    return PyModule_Create(&def);
+}
+`;
+
+const SPEED_C = `#include <Python.h>
+#include "shout.h"
+
+static PyObject *
+shout(PyObject *self, PyObject *arg)
+{
+    return PyObject_CallMethod(arg, "upper", NULL);
+}
+
+static PyMethodDef methods[] = {{"shout", shout, METH_O, NULL}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "textkit._speed", NULL, -1, methods};
+
+PyMODINIT_FUNC
+PyInit__speed(void)
+{
+    PyObject *m = PyModule_Create(&def);
+    if (m != NULL && PyModule_AddIntConstant(m, "LEVEL", SHOUT_LEVEL) < 0) {
+        Py_CLEAR(m);
+    }
+    return m;
+}
+`;
 
 const TEXT_TOOL = `import json, re, sys
 import hello_cb, chardet
@@ -154,7 +212,36 @@ describe('custom environments', () => {
     }
   });
 
-  test('builds that must fail say why: a package with C code, a bad MODULE_NAME, a module start-up needs', () => {
+  test('Native: C extensions compiled into the wasm (a module, and one inside a package); memory sizes applied', async () => {
+    const native = settingsFolder('Native', {
+      'coldbrew_settings.py': 'MODULE_NAME = "Native"\nINITIAL_MEMORY_MB = 48\nMAXIMUM_MEMORY_MB = 256\n' +
+        'C_EXTENSIONS = {"fastmath": ["ext/fastmath.c"], "textkit._speed": ["ext/speed.c"]}\n',
+      'ext/fastmath.c': FASTMATH_C,
+      'ext/speed.c': SPEED_C,
+      'ext/shout.h': '#define SHOUT_LEVEL 11\n',
+      'files/textkit/__init__.py': 'from textkit._speed import shout, LEVEL\n',
+      'files/main.py': 'import fastmath, textkit, sys\nprint(fastmath.fib(90), textkit.shout("quiet"), textkit.LEVEL, "fastmath" in sys.builtin_module_names)\n',
+    });
+    const r = customBuild(native);
+    assert.equal(r.status, 0, r.stderr.slice(-3000));
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(native, 'dist/custom-build.json'), 'utf8')).c_extensions, ['fastmath', 'textkit._speed']);
+    const env = require(path.join(native, 'dist/coldbrew.js'));
+    await env.load({ hideWarnings: true });
+    const lines = [];
+    env.onStandardOut = (line) => lines.push(line);
+    env.runFile('/files/main.py');
+    assert.deepEqual(lines, ['2880067194370816120 QUIET 11 True']);
+    assert.throws(() => env.run('import fastmath\nfastmath.fib(-1)'), (e) => e.errorData.type === 'ValueError' && e.errorData.message === 'fib() needs n >= 0');
+    // INITIAL_MEMORY_MB and MAXIMUM_MEMORY_MB: the memory starts at 48 MB and stops growing at 256 MB.
+    assert.ok(env._module.cbMemory.buffer.byteLength >= 48 * 2 ** 20, `${env._module.cbMemory.buffer.byteLength}`);
+    env.run('block = bytearray(100 * 2**20)\ndel block');
+    assert.throws(() => env.run('block = bytearray(300 * 2**20)'), (e) => e.errorData.type === 'MemoryError');
+    env.run('print("after", fastmath.fib(10))');
+    assert.equal(lines.at(-1), 'after 55');
+    env.unload();
+  });
+
+  test('builds that must fail say why: a package with C code, a bad MODULE_NAME, a module start-up needs, a C extension that does not compile', () => {
     // A platform wheel (compiled code for this machine), made by hand: pip installs it, the build refuses it.
     fs.mkdirSync(path.join(out, 'wheels-native'), { recursive: true });
     fs.writeFileSync(path.join(out, 'make-native-wheel.py'), [
@@ -180,6 +267,10 @@ describe('custom environments', () => {
       [{ 'coldbrew_settings.py': 'UNUSED_BUILTIN_MODULES = ["nosuchmodule"]\n' }, /not a built-in module of this build: nosuchmodule/],
       [{ 'coldbrew_settings.py': 'MEMORY = 5\n' }, /unknown setting\(s\) MEMORY/],
       [{ 'requirements.txt': '--no-index\nnot-there==1.0\n' }, /pip could not install .*not-there/s],
+      [{ 'coldbrew_settings.py': 'C_EXTENSIONS = {"broken": ["broken.c"]}\n', 'broken.c': 'this is not C;\n' },
+        /C_EXTENSIONS\['broken'\]: .*broken\.c does not compile:.*error/s],
+      [{ 'coldbrew_settings.py': 'C_EXTENSIONS = {"math": ["m.c"]}\n', 'm.c': 'int x;\n' }, /C_EXTENSIONS: already a built-in module of this build: math/],
+      [{ 'coldbrew_settings.py': 'C_EXTENSIONS = {"gone": ["nowhere.c"]}\n' }, /C_EXTENSIONS\['gone'\]: no such file .*nowhere\.c/],
     ];
     for (const [files, message] of cases) {
       const dir = settingsFolder('Bad', files);
