@@ -10,7 +10,7 @@
 //   and builds that must fail, each naming its cause.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -239,6 +239,32 @@ describe('custom environments', () => {
     env.run('print("after", fastmath.fib(10))');
     assert.equal(lines.at(-1), 'after 55');
     env.unload();
+  });
+
+  test('requirements from a package index (--index-url; a child process on loopback): names, versions and dependencies', async () => {
+    const { writePackageIndex } = await import('../node/wheels.mjs');
+    const indexDir = path.join(out, 'index');
+    fs.rmSync(indexDir, { recursive: true, force: true });
+    await writePackageIndex(indexDir);
+    const server = spawn(process.execPath, [path.join(repo, 'tests/node/index-server.mjs'), indexDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+      const dir = settingsFolder('FromIndex', {
+        'coldbrew_settings.py': 'MODULE_NAME = "FromIndex"\n',
+        'requirements.txt': `--index-url http://127.0.0.1:${port}/simple/\napp==0.2\n`,
+      });
+      const r = customBuild(dir);   // synchronous: the index is another process
+      assert.equal(r.status, 0, r.stderr.slice(-3000));
+      // pip chose app 0.2 and, for its dependency, helper-lib 1.2 (2.0 needs Python >= 4, 9.0 is for Python 2).
+      assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'dist/custom-build.json'), 'utf8')).packages, ['app-0.2', 'helper_lib-1.2']);
+      const env = require(path.join(dir, 'dist/coldbrew.js'));
+      await env.load({ hideWarnings: true });
+      env.run('import app\nanswer = app.answer()');
+      assert.equal(env.getVariable('answer'), 42);
+      env.unload();
+    } finally {
+      server.kill();
+    }
   });
 
   test('builds that must fail say why: a package with C code, a bad MODULE_NAME, a module start-up needs, a C extension that does not compile', () => {
