@@ -125,13 +125,13 @@ def config_c(pyb, drop, add, out):
     return present
 
 
-def compile_extensions(args, extensions, out):
+def compile_extensions(pyb, extensions, out, cflags):
     """Each C extension's objects, compiled as CPython compiles its own modules."""
     objects = []
     for module, sources in extensions.items():
         for n, source in enumerate(sources):
             obj = out / "obj" / f"ext-{module}-{n}.o"
-            r = subprocess.run(["emcc", "-O2", f"-I{args.pyb}/Include", f"-I{args.pyb}", f"-I{source.parent}",
+            r = subprocess.run(["emcc", "-O2", *cflags, f"-I{pyb}/Include", f"-I{pyb}", f"-I{source.parent}",
                                 "-c", str(source), "-o", str(obj)], capture_output=True, text=True)
             if r.returncode != 0:
                 raise BuildError(f"C_EXTENSIONS[{module!r}]: {source} does not compile:\n{r.stderr[-3000:]}")
@@ -139,16 +139,21 @@ def compile_extensions(args, extensions, out):
     return objects
 
 
-def link(args, settings, probe_result, work):
-    """The wasm and Emscripten's glue: the normal ones, or linked again for these settings."""
+def link(args, settings, probe_result, work, threads=False):
+    """The wasm and Emscripten's glue of one variant (default, or threaded for
+    load({threadWorkers})): the normal ones, or linked again for these settings."""
     drop, add = settings["UNUSED_BUILTIN_MODULES"], settings["C_EXTENSIONS"]
     memory = (settings["INITIAL_MEMORY_MB"], settings["MAXIMUM_MEMORY_MB"])
+    name = "coldbrew-threads" if threads else "coldbrew"
+    glue = f"{name}.js" if threads else "coldbrew-core.js"
+    runtime, pyb, link_libs = ((args.threads_runtime, args.threads_pyb, args.threads_link_libs) if threads
+                               else (args.runtime, args.pyb, args.link_libs))
     if not drop and not add and memory == (DEFAULTS["INITIAL_MEMORY_MB"], DEFAULTS["MAXIMUM_MEMORY_MB"]):
-        return args.runtime / "coldbrew.wasm", args.runtime / "coldbrew-core.js"
-    out = work / "link"
+        return runtime / f"{name}.wasm", runtime / glue
+    out = work / ("link-threads" if threads else "link")
     shutil.rmtree(out, ignore_errors=True)
     (out / "obj").mkdir(parents=True)
-    present = config_c(args.pyb, drop, add, out / "config.c")
+    present = config_c(pyb, drop, add, out / "config.c")
     not_builtin = [m for m in drop if m not in present]
     if not_builtin:
         raise BuildError(f"UNUSED_BUILTIN_MODULES: not a built-in module of this build: {', '.join(not_builtin)}")
@@ -156,14 +161,16 @@ def link(args, settings, probe_result, work):
     if needed:
         raise BuildError(f"UNUSED_BUILTIN_MODULES: Python's start-up or Coldbrew's runtime imports "
                          f"{', '.join(needed)}; they cannot be left out")
-    subprocess.run(["emcc", "-O2", "-DPy_BUILD_CORE", f"-I{args.pyb}/Include", f"-I{args.pyb}/Include/internal",
-                    f"-I{args.pyb}", "-c", str(out / "config.c"), "-o", str(out / "config.o")], check=True)
-    extra = [out / "config.o"] + compile_extensions(args, add, out)
+    cflags = ["-pthread"] if threads else []
+    subprocess.run(["emcc", "-O2", *cflags, "-DPy_BUILD_CORE", f"-I{pyb}/Include", f"-I{pyb}/Include/internal",
+                    f"-I{pyb}", "-c", str(out / "config.c"), "-o", str(out / "config.o")], check=True)
+    extra = [out / "config.o"] + compile_extensions(pyb, add, out, cflags)
     subprocess.run(["make", "-s", f"-j{os.cpu_count()}", "-f", str(args.src / "build" / "runtime.mk"), f"SRC={args.src}",
-                    f"PYB={args.pyb}", f"OUT={out}", f"LINK_OPT={args.link_opt}",
-                    f"LINK_LIBS={args.link_libs.read_text().strip()}", f"EXTRA_OBJS={' '.join(map(str, extra))}",
-                    f"INITIAL_MEMORY={memory[0]}MB", f"MAXIMUM_MEMORY={memory[1]}MB"], check=True)
-    return out / "coldbrew.wasm", out / "coldbrew-core.js"
+                    f"PYB={pyb}", f"OUT={out}", f"LINK_OPT={args.link_opt}",
+                    f"LINK_LIBS={link_libs.read_text().strip()}", f"EXTRA_OBJS={' '.join(map(str, extra))}",
+                    f"INITIAL_MEMORY={memory[0]}MB", f"MAXIMUM_MEMORY={memory[1]}MB",
+                    *(["THREADS=1", str(out / "coldbrew-threads.wasm")] if threads else [])], check=True)
+    return out / f"{name}.wasm", out / glue
 
 
 def install_requirements(folder, work):
@@ -273,6 +280,9 @@ def main():
     ap.add_argument("--runtime", type=pathlib.Path, required=True, help="the normal runtime's build folder")
     ap.add_argument("--pyb", type=pathlib.Path, required=True, help="CPython's build tree (src/)")
     ap.add_argument("--link-libs", type=pathlib.Path, required=True)
+    ap.add_argument("--threads-runtime", type=pathlib.Path, required=True, help="the threaded runtime's build folder")
+    ap.add_argument("--threads-pyb", type=pathlib.Path, required=True, help="the pthreads CPython's build tree (src/)")
+    ap.add_argument("--threads-link-libs", type=pathlib.Path, required=True)
     ap.add_argument("--link-opt", default="-O2")
     ap.add_argument("--src", type=pathlib.Path, required=True)
     ap.add_argument("--esbuild", required=True)
@@ -283,6 +293,7 @@ def main():
         work.mkdir(parents=True, exist_ok=True)
         started = probe(a.runtime)
         wasm, core = link(a, settings, started, work)
+        threads_wasm, threads_js = link(a, settings, started, work, threads=True)
         site = install_requirements(folder, work)
         patterns = keep_patterns(folder)
         if patterns is not None:
@@ -292,10 +303,12 @@ def main():
         total, kept_count = stdlib_zip(a.runtime / "coldbrew-stdlib.zip", out / "coldbrew-stdlib.zip", patterns, site)
         bundled = files_zip(folder, out / "coldbrew-files.zip")
         shutil.copy(wasm, out / "coldbrew.wasm")
+        shutil.copy(threads_wasm, out / "coldbrew-threads.wasm")   # load({threadWorkers}) loads these two
+        shutil.copy(threads_js, out / "coldbrew-threads.js")
         cmd = [sys.executable, str(a.src / "build" / "assemble_js.py"), "--core", str(core), "--wasm", str(out / "coldbrew.wasm"),
                "--api-dir", str(a.src / "src" / "js"), "--examples-dir", str(a.src / "src" / "examples"),
                "--out-dir", str(work), "--esbuild", a.esbuild, "--python-include", str(a.pyb / "Include"),
-               "--stdlib", str(out / "coldbrew-stdlib.zip"), "--threads-wasm", str(a.runtime / "coldbrew-threads.wasm"),
+               "--stdlib", str(out / "coldbrew-stdlib.zip"), "--threads-wasm", str(out / "coldbrew-threads.wasm"),
                "--module-name", settings["MODULE_NAME"]]
         if (folder / "export.js").exists():
             cmd += ["--export-js", str(folder / "export.js")]
@@ -315,7 +328,8 @@ def main():
                 "exports": {".": {"import": "./coldbrew.mjs", "require": "./coldbrew.js"}},
             }, indent=2) + "\n")
         subprocess.run(["node", str(a.src / "build" / "precompress.mjs"),
-                        *[str(out / f) for f in ("coldbrew.wasm", "coldbrew.js", "coldbrew.mjs", "coldbrew-stdlib.zip")],
+                        *[str(out / f) for f in ("coldbrew.wasm", "coldbrew.js", "coldbrew.mjs", "coldbrew-stdlib.zip",
+                                                 "coldbrew-threads.wasm", "coldbrew-threads.js")],
                         *([str(bundled)] if bundled else [])], check=True)
         summary = {"module_name": settings["MODULE_NAME"], "stdlib_entries": [kept_count, total],
                    "dropped_modules": settings["UNUSED_BUILTIN_MODULES"],

@@ -250,7 +250,8 @@ build_custom() {
     cb_say "custom environment from $settings (log: $log)"
     python3.13 "$SRC/build/custom_build.py" --settings "$settings" --out "$settings/dist" \
         --work "$WORK/custom-$(printf '%s' "$settings" | cb_hash)" --runtime "$RT" --pyb "$PYB/src" \
-        --link-libs "$PYB/link-libs.txt" --link-opt="$LINK_OPT" --src "$SRC" \
+        --link-libs "$PYB/link-libs.txt" --threads-runtime "$RTT" --threads-pyb "$PYB_THREADS/src" \
+        --threads-link-libs "$PYB_THREADS/link-libs.txt" --link-opt="$LINK_OPT" --src "$SRC" \
         --esbuild "$(bash "$SRC/build/ensure-esbuild.sh")" 2> >(tee -a "$log" >&2) | tee -a "$log" \
         || cb_die custom "$log" "the custom build failed (the reason is above)"
     cb_say "done: $settings/dist"
@@ -270,6 +271,7 @@ build_all() {
     build_cpython
     check_cpython_modules
     build_runtime_threads
+    PYB_THREADS="$PYB"   # a custom build links the threaded variant again from it
     use_variant 0
     build_deps
     build_cpython

@@ -61,6 +61,6 @@ $(OUT)/coldbrew.wasm: $(CORE_OBJS) $(SRC)/src/js/emscripten-strings.js
 
 $(OUT)/coldbrew-threads.wasm: $(CORE_OBJS) $(SRC)/src/js/emscripten-strings.js
 	@mkdir -p $(OUT)/core
-	cd $(PYB) && $(CC) -o $(OUT)/core/coldbrew-threads.js $(CORE_OBJS) $(LINK_LIBS) $(LDFLAGS)
+	cd $(PYB) && $(CC) -o $(OUT)/core/coldbrew-threads.js $(CORE_OBJS) $(EXTRA_OBJS) $(LINK_LIBS) $(LDFLAGS)
 	mv $(OUT)/core/coldbrew-threads.wasm $(OUT)/coldbrew-threads.wasm
 	mv $(OUT)/core/coldbrew-threads.js $(OUT)/coldbrew-threads.js

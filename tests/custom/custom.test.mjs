@@ -212,7 +212,7 @@ describe('custom environments', () => {
     }
   });
 
-  test('Native: C extensions compiled into the wasm (a module, and one inside a package); memory sizes applied', async () => {
+  test('Native: C extensions compiled into the wasm (a module, and one inside a package), in the threaded runtime too; memory sizes applied', async () => {
     const native = settingsFolder('Native', {
       'coldbrew_settings.py': 'MODULE_NAME = "Native"\nINITIAL_MEMORY_MB = 48\nMAXIMUM_MEMORY_MB = 256\n' +
         'C_EXTENSIONS = {"fastmath": ["ext/fastmath.c"], "textkit._speed": ["ext/speed.c"]}\n',
@@ -239,6 +239,13 @@ describe('custom environments', () => {
     env.run('print("after", fastmath.fib(10))');
     assert.equal(lines.at(-1), 'after 55');
     env.unload();
+    // The threaded runtime of this build has them too: load({threadWorkers}) in a custom environment.
+    const threaded = env.createNewInstance();
+    await threaded.load({ hideWarnings: true, threadWorkers: 2 });
+    threaded.run('import sys\nsys.path.insert(0, "/files")\nimport threading, fastmath, textkit\nr = []\n' +
+      't = threading.Thread(target=lambda: r.append((fastmath.fib(50), textkit.shout("t"))))\nt.start()\nt.join()\nresult = list(r[0])');
+    assert.deepEqual(threaded.getVariable('result'), [12586269025, 'T']);
+    threaded.unload();
   });
 
   test('requirements from a package index (--index-url; a child process on loopback): names, versions and dependencies', async () => {
