@@ -246,6 +246,23 @@ describe('custom environments', () => {
       't = threading.Thread(target=lambda: r.append((fastmath.fib(50), textkit.shout("t"))))\nt.start()\nt.join()\nresult = list(r[0])');
     assert.deepEqual(threaded.getVariable('result'), [12586269025, 'T']);
     threaded.unload();
+    // And in Chromium.
+    const { startServer, launch } = await import('../browser/helpers.mjs');
+    const { server, base } = await startServer();
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${base}/${path.relative(repo, native)}/dist/index.html`);
+      const got = await page.evaluate(async () => {
+        await Native.load({ hideWarnings: true });
+        Native.run('import sys\nsys.path.insert(0, "/files")\nimport fastmath, textkit\nr = [fastmath.fib(90), textkit.shout("page")]');
+        return Native.getVariable('r');
+      });
+      assert.deepEqual(got, [2880067194370816120n, 'PAGE']);
+    } finally {
+      await browser.close();
+      server.close();
+    }
   });
 
   test('requirements from a package index (--index-url; a child process on loopback): names, versions and dependencies', async () => {
