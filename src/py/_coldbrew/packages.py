@@ -237,29 +237,23 @@ def marker_holds(marker, extras=()):
             if op[0] != "op":
                 raise PackageInstallError(f"cannot read the environment marker {marker!r}")
             lv, rv = value(left, extra), value(right, extra)
-            if left == ("word", "extra"):
-                lv = extra
-            if right == ("word", "extra"):
-                rv = extra
             if "extra" in (left[1], right[1]) and left[0] != right[0]:
                 lv, rv = canonical_name(lv), canonical_name(rv)
             return compare(lv, op[1], rv)
 
-        def conj():
-            nonlocal i
-            r = atom()
-            while i < len(tokens) and tokens[i] == ("word", "and"):
-                i += 1
-                r = atom() and r
-            return r
+        def chain(word, operand, combine):
+            """operand (word operand)*: every operand is parsed, then combined."""
+            def parse_chain():
+                nonlocal i
+                r = operand()
+                while i < len(tokens) and tokens[i] == ("word", word):
+                    i += 1
+                    r = combine(operand(), r)
+                return r
+            return parse_chain
 
-        def expr():
-            nonlocal i
-            r = conj()
-            while i < len(tokens) and tokens[i] == ("word", "or"):
-                i += 1
-                r = conj() or r
-            return r
+        conj = chain("and", atom, lambda a, b: a and b)
+        expr = chain("or", conj, lambda a, b: a or b)
 
         try:
             result = expr()
