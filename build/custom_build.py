@@ -18,8 +18,9 @@ to a minute. The folder (docs/custom-builds.md):
   files/                bundled, extracted into /files at load()
   export.js             sets EXPORT: what the global / module export is
 
-The output folder holds coldbrew.js/.mjs/.wasm, coldbrew-stdlib.zip (the
-stdlib and the packages), coldbrew-files.zip, their .br copies, index.html
+The output folder holds coldbrew.js/.mjs/.wasm, coldbrew-threads.js/.wasm,
+coldbrew-stdlib.zip (the stdlib and the packages), coldbrew-stdlib-src.zip
+(the kept modules' sources, for tracebacks), coldbrew-files.zip, their .br copies, index.html
 (BROWSER) and package.json (NODE).
 """
 import argparse
@@ -242,6 +243,14 @@ def stdlib_zip(source, out, patterns, site):
     return count
 
 
+def sources_zip(source, out, patterns):
+    """The stdlib's sources (tracebacks read them on demand): those of the kept .pyc files."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if patterns is None or kept(info.filename[:-3] + ".pyc", patterns):
+                dst.writestr(info, src.read(info))
+
+
 def files_zip(folder, out):
     files = folder / "files"
     paths = sorted(p for p in files.rglob("*") if p.is_file()) if files.is_dir() else []
@@ -301,6 +310,7 @@ def main():
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True)
         total, kept_count = stdlib_zip(a.runtime / "coldbrew-stdlib.zip", out / "coldbrew-stdlib.zip", patterns, site)
+        sources_zip(a.runtime / "coldbrew-stdlib-src.zip", out / "coldbrew-stdlib-src.zip", patterns)
         bundled = files_zip(folder, out / "coldbrew-files.zip")
         shutil.copy(wasm, out / "coldbrew.wasm")
         shutil.copy(threads_wasm, out / "coldbrew-threads.wasm")   # load({threadWorkers}) loads these two

@@ -190,7 +190,8 @@ build_stdlib() {
         (cd "$STDLIB/Lib" && cb_run stdlib-patch "$log" patch -p1 -i "$p")
     done
     cb_run stdlib "$log" python3.13 "$SRC/build/pack_stdlib.py" --cpython "$PYB/src" --lib "$STDLIB/Lib" \
-        --zoneinfo /usr/share/zoneinfo --out "$STDLIB/coldbrew-stdlib.zip" --tests-out "$STDLIB/cpython-tests.zip"
+        --zoneinfo /usr/share/zoneinfo --out "$STDLIB/coldbrew-stdlib.zip" --sources-out "$STDLIB/coldbrew-stdlib-src.zip" \
+        --tests-out "$STDLIB/cpython-tests.zip"
     rm -rf "$STDLIB/Lib"
     cb_run stdlib "$log" node "$SRC/build/precompress.mjs" "$STDLIB/coldbrew-stdlib.zip"
     touch "$STDLIB/.ok"
@@ -214,7 +215,7 @@ build_runtime() {
         --esbuild "$(bash "$SRC/build/ensure-esbuild.sh")" --python-include "$PYB/src/Include" \
         --stdlib "$STDLIB/coldbrew-stdlib.zip" --threads-wasm "$RTT/coldbrew-threads.wasm"
     cb_run runtime "$log" node "$SRC/build/precompress.mjs" "$RT/coldbrew.wasm" "$RT/coldbrew.js" "$RT/coldbrew.mjs"
-    cp "$STDLIB/coldbrew-stdlib.zip" "$STDLIB/coldbrew-stdlib.zip.br" "$RT/"
+    cp "$STDLIB/coldbrew-stdlib.zip" "$STDLIB/coldbrew-stdlib.zip.br" "$STDLIB/coldbrew-stdlib-src.zip" "$RT/"
     cp "$STDLIB/cpython-tests.zip" "$RT/"
     cp "$RTT"/coldbrew-threads.* "$RT/"   # one folder holds the whole runtime
     touch "$RT/.ok"

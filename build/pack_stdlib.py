@@ -6,6 +6,9 @@ Writes
                        data, and a `tzdata` package made from Debian's zoneinfo
                        (zoneinfo finds it through importlib.resources, which
                        works inside a zip). Mounted at /usr/local/lib/python313.zip.
+  coldbrew-stdlib-src.zip  the same modules' sources (deflated), which
+                       tracebacks and inspect read on first need
+                       (src/py/_coldbrew/sources.py), never at start-up.
   cpython-tests.zip    Lib/test as source plus its data files, for the
                        conformance run of CPython's own regression suite.
 
@@ -45,9 +48,10 @@ def add(zf: zipfile.ZipFile, name: str, data: bytes, stored: bool = True) -> Non
     zf.writestr(info, data, compresslevel=None if stored else 9)
 
 
-def pack_stdlib(lib: pathlib.Path, sysconfigdata: pathlib.Path, zoneinfo: pathlib.Path, out: pathlib.Path):
+def pack_stdlib(lib: pathlib.Path, sysconfigdata: pathlib.Path, zoneinfo: pathlib.Path, out: pathlib.Path,
+                sources_out: pathlib.Path):
     count = 0
-    with zipfile.ZipFile(out, "w") as zf:
+    with zipfile.ZipFile(out, "w") as zf, zipfile.ZipFile(sources_out, "w") as src:
         sources = [p for p in sorted(lib.rglob("*.py"))
                    if p.relative_to(lib).parts[0] not in EXCLUDED_TOP
                    and "__pycache__" not in p.parts and "test" not in p.relative_to(lib).parts[:1]]
@@ -60,9 +64,10 @@ def pack_stdlib(lib: pathlib.Path, sysconfigdata: pathlib.Path, zoneinfo: pathli
                 print(f"skipped (does not compile): {rel}: {e}", file=sys.stderr)
                 continue
             add(zf, rel[:-3] + ".pyc", data)
+            add(src, rel, path.read_bytes(), stored=False)
             count += 1
         count += pack_tzdata(zf, zoneinfo)
-    print(f"{out}: {count} files, {out.stat().st_size} bytes")
+    print(f"{out}: {count} files, {out.stat().st_size} bytes; sources {sources_out.stat().st_size} bytes")
 
 
 def pack_tzdata(zf: zipfile.ZipFile, zoneinfo: pathlib.Path) -> int:
@@ -105,12 +110,13 @@ def main():
     ap.add_argument("--lib", type=pathlib.Path, help="Lib/ to pack (default: the tree's own)")
     ap.add_argument("--zoneinfo", required=True, type=pathlib.Path)
     ap.add_argument("--out", required=True, type=pathlib.Path)
+    ap.add_argument("--sources-out", required=True, type=pathlib.Path)
     ap.add_argument("--tests-out", required=True, type=pathlib.Path)
     a = ap.parse_args()
     builddir = (a.cpython / "pybuilddir.txt").read_text().strip()
     sysconfigdata = next((a.cpython / builddir).glob("_sysconfigdata_*.py"))
     lib = a.lib or a.cpython / "Lib"
-    pack_stdlib(lib, sysconfigdata, a.zoneinfo, a.out)
+    pack_stdlib(lib, sysconfigdata, a.zoneinfo, a.out, a.sources_out)
     pack_tests(lib, a.tests_out)
 
 

@@ -121,6 +121,13 @@ cb_rt_start_interpreter(int argc, char **argv)
     if (!PyStatus_Exception(status)) {
         status = PyConfig_SetString(&config, &config.program_name, L"python3");
     }
+    /* The stdlib's place (sys._stdlib_dir): frozen modules (os, abc, codecs,
+     * ...) then get a __file__ inside the zip, as on a native CPython they
+     * name Lib/, so inspect and linecache find their sources
+     * (src/py/_coldbrew/sources.py) and os.path.dirname(os.__file__) works. */
+    if (!PyStatus_Exception(status)) {
+        status = PyConfig_SetString(&config, &config.stdlib_dir, L"" CB_STDLIB_PATH);
+    }
     if (!PyStatus_Exception(status)) {
         status = PyWideStringList_Append(&config.module_search_paths, L"" CB_STDLIB_PATH);
     }

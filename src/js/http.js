@@ -95,9 +95,30 @@ export async function cbHttpFetch(req, redirect) {
 
 /* The host services handed to Python at load() (_coldbrew.host; snake_case
  * names work with transformVariableCasing off too). inAsyncRun() says whether
- * a request comes straight from an async run (then it need not block). */
-export function cbHost(inAsyncRun, aio, signal) {
+ * a request comes straight from an async run (then it need not block);
+ * locate(name) is the instance's asset locator (loader.js). */
+export function cbHost(inAsyncRun, aio, signal, locate) {
   return {
+    /* An asset file next to the runtime, synchronously (src/py/_coldbrew/sources.py
+     * reads the stdlib's sources so): its bytes, or null if it is not there. */
+    asset_bytes(name) {
+      let where;
+      try {
+        where = locate(name);
+      } catch (e) {
+        return null;   // a locateFile() that knows no such file
+      }
+      if (CB_IS_NODE && !/^https?:/i.test(where)) {
+        try {
+          return new Uint8Array(require('fs').readFileSync(where.startsWith('file:') ? require('url').fileURLToPath(where) : where));
+        } catch (e) {
+          return null;
+        }
+      }
+      const req = { method: 'GET', url: where, headers: [], body: null, timeout: 0 };
+      const reply = CB_IS_NODE ? cbHttpNode(req, null) : cbHttpBrowser(req);
+      return reply.error || reply.status !== 200 ? null : reply.body;
+    },
     aio_watch: aio.watch,
     aio_take: aio.take,
     http_request(method, url, headers, body, timeout) {

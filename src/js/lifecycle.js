@@ -214,7 +214,7 @@ async function start(inst, opts, myGeneration) {
   inst.yieldRate = opts.asyncYieldRate === undefined ? null : opts.asyncYieldRate;
   inst.state = 'loaded';
   bridge.callNamed("__import__('_coldbrew').set_host",
-    [cbHost(() => CB_JSPI && inst.asyncRun !== null && inst.depth === 1, inst.aio, () => inst.signal)]);
+    [cbHost(() => CB_JSPI && inst.asyncRun !== null && inst.depth === 1, inst.aio, () => inst.signal, locate)]);
   if (filesPromise) cbUnzipBytes(inst, 'load', await filesPromise, '/files');   // a custom build's files/
   if (opts.monitorFileUsage) {
     // Coldbrew.getUsedFiles() / getUnusedModules() read what it records (src/py/_coldbrew/usage.py).

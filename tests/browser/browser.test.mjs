@@ -132,6 +132,12 @@ describe('the API in a page', () => {
     assert.equal(r.line, 2);
     assert.match(r.traceback, /KeyError: 'nope'/);
     assert.deepEqual(r.out, ['still alive']);
+    // A frame of the standard library shows its line (coldbrew-stdlib-src.zip, fetched on this first need).
+    const tb = await page.evaluate(() => {
+      try { Coldbrew.run('import json\njson.loads("{bad")'); } catch (e) { return e.errorData.traceback; }
+      return null;
+    });
+    assert.match(tb, /json\/decoder\.py", line \d+, in raw_decode\n +obj, end = self\.scan_once\(s, idx\)\n/);
   });
 
   test('file helpers', async () => {

@@ -2,7 +2,8 @@
 // failing cleanly (ImportError / OSError), never crashing the runtime.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadedInstance, py } from './helpers.mjs';
+import path from 'node:path';
+import { Coldbrew, loadedInstance, py } from './helpers.mjs';
 
 describe('standard library', () => {
   let cb;
@@ -84,6 +85,43 @@ print(p.x, p.y, twice(21), buf.value, ctypes.pythonapi)`), "3 2.5 42 b'HEllo' No
     cb.out.length = 0;
     cb.runFile('/coldbrew/examples/threads.py');
     assert.match(cb.out.join('\n'), /threads are not available|thread-0/);
+  });
+});
+
+describe("the standard library's source lines", () => {
+  const JSON_ERROR = 'import json\njson.loads("{bad")';
+  test('a traceback through json shows its lines; inspect.getsource works; the archive is read on first need, not at load', async () => {
+    const dist = new URL('../../dist/', import.meta.url).pathname;
+    const asked = [];
+    const cb = Coldbrew.createNewInstance();
+    await cb.load({ hideWarnings: true, locateFile: (name) => { asked.push(name); return path.join(dist, name); } });
+    assert.deepEqual(asked.sort(), ['coldbrew-stdlib.zip', 'coldbrew.wasm']);
+    assert.throws(() => cb.run(JSON_ERROR), (e) => {
+      assert.match(e.errorData.traceback, /File "\/usr\/local\/lib\/python313\.zip\/json\/decoder\.py", line \d+, in raw_decode\n +obj, end = self\.scan_once\(s, idx\)\n/);
+      return e.errorData.type === 'JSONDecodeError';
+    });
+    assert.deepEqual(asked.filter((n) => n === 'coldbrew-stdlib-src.zip'), ['coldbrew-stdlib-src.zip']);
+    cb.onStandardOut = (line) => asked.push(`out: ${line}`);
+    // Line numbers agree with the compiled code's.
+    cb.run('import inspect, json.decoder, linecache\nprint(inspect.getsource(json.dumps).splitlines()[0])\n' +
+      'lines = linecache.getlines(inspect.getsourcefile(json.decoder))\n' +
+      'print(lines[json.decoder.JSONDecoder.raw_decode.__code__.co_firstlineno - 1].strip())');
+    assert.deepEqual(asked.filter((n) => n.startsWith('out: ')),
+      ['out: def dumps(obj, *, skipkeys=False, ensure_ascii=True, check_circular=True,', 'out: def raw_decode(self, s, idx=0):']);
+    cb.unload();
+  });
+
+  test('without the sources archive: tracebacks without lines, one attempt to read it, no error', async () => {
+    const dist = new URL('../../dist/', import.meta.url).pathname;
+    const asked = [];
+    const cb = Coldbrew.createNewInstance();
+    await cb.load({ hideWarnings: true, locateFile: (name) => { asked.push(name); return path.join(dist, name === 'coldbrew-stdlib-src.zip' ? 'missing.zip' : name); } });
+    for (let i = 0; i < 2; i++) {
+      assert.throws(() => cb.run(JSON_ERROR), (e) => /decoder\.py", line \d+, in raw_decode\n(json\.decoder\.)?JSONDecodeError/.test(e.errorData.traceback));
+    }
+    assert.equal(asked.filter((n) => n === 'coldbrew-stdlib-src.zip').length, 1);
+    assert.equal(cb.run('x = 1'), 0);
+    cb.unload();
   });
 });
 

@@ -39,7 +39,7 @@ describe('the package', () => {
   test('the tarball holds both runtimes, their .br copies, types, the CLI, licences and notes; nothing else', () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, '')).sort();
     assert.deepEqual(files, ['CHANGELOG.md', 'LICENSE', 'README.md', 'THIRD-PARTY-NOTICES.txt', 'bin/coldbrew',
-      'coldbrew-stdlib.zip', 'coldbrew-stdlib.zip.br', 'coldbrew-threads.js', 'coldbrew-threads.js.br', 'coldbrew-threads.wasm',
+      'coldbrew-stdlib-src.zip', 'coldbrew-stdlib.zip', 'coldbrew-stdlib.zip.br', 'coldbrew-threads.js', 'coldbrew-threads.js.br', 'coldbrew-threads.wasm',
       'coldbrew-threads.wasm.br', 'coldbrew.d.mts', 'coldbrew.d.ts', 'coldbrew.js', 'coldbrew.js.br',
       'coldbrew.mjs', 'coldbrew.mjs.br', 'coldbrew.wasm', 'coldbrew.wasm.br', 'package.json']);
     const notices = fs.readFileSync(path.join(project, 'node_modules', name, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
