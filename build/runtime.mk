@@ -1,4 +1,5 @@
 # Compiles the Coldbrew C core and links it with libpython into the runtime.
+# --wrap=strftime: src/core/cb_libc.c's __wrap_strftime sits in front of musl's.
 # Called by build/inner.sh inside the toolchain:
 #   make -f build/runtime.mk SRC=<work tree> PYB=<CPython build> OUT=<dir> LINK_OPT=-O2 LINK_LIBS="..."
 # With THREADS=1 (and PYB a pthreads CPython build) the target
@@ -33,7 +34,8 @@ LDFLAGS = $(LINK_OPT) \
 	-sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
 	-sEXPORTED_RUNTIME_METHODS=$(RUNTIME_METHODS) \
 	-sEXPORTED_FUNCTIONS=_malloc,_free \
-	--js-library $(SRC)/src/js/emscripten-strings.js
+	--js-library $(SRC)/src/js/emscripten-strings.js \
+	-Wl,--wrap=strftime
 
 THREADS ?= 0
 ifeq ($(THREADS),1)

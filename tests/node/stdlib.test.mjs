@@ -40,6 +40,11 @@ describe('standard library', () => {
     test(`${name} works`, () => assert.equal(py(cb, source), expected[name]));
   }
 
+  test('time.strftime: a conversion it does not know stays as written (as glibc), not an error', () => {
+    assert.equal(py(cb, 'import time\ntt = time.gmtime(0)\nprint(repr(time.strftime(" %\\x01 %Q %-d %Ey %4 %Y %", tt)))'),
+      "' %\\x01 %Q 1 70 %4 1970 %'");
+  });
+
   test('ctypes imports; structures, callbacks and memory work; loading libraries is a clear OSError', () => {
     assert.equal(py(cb, `import ctypes
 class P(ctypes.Structure):
@@ -135,5 +140,20 @@ describe('time.sleep', () => {
     const elapsed = performance.now() - wall;
     assert.ok(elapsed >= 600, `slept ${elapsed} ms`);
     assert.ok((used.user + used.system) / 1000 < 300, `CPU time ${(used.user + used.system) / 1000} ms during a 600 ms sleep (a spin uses all of it)`);
+  });
+
+  test('time.process_time() leaves a sleep out and counts work', async () => {
+    const cb = await loadedInstance();
+    assert.equal(py(cb, `
+import time
+for clock in (time.process_time,):
+    t = clock()
+    time.sleep(0.3)
+    slept = clock() - t
+    t, end = clock(), time.monotonic() + 0.15
+    while time.monotonic() < end:
+        pass
+    worked = clock() - t
+    print(clock.__name__, slept < 0.05, worked > 0.1)`), 'process_time True True');
   });
 });
