@@ -5,24 +5,27 @@
 // totals first, to tests/cpython/results.md:
 //   pass          regrtest passed it (tests skipped by the suite itself, and
 //                 skips.txt's patterns, each with its reason, allowed)
-//   fail          tests failed; they are named
-//   crash         the process ended without regrtest's summary
+//   fail          tests failed (they are named), or the module raised outside them
+//   crash         the process ended without regrtest's summary, or not as
+//                 regrtest ends (a JavaScript error, a signal)
 //   hang          killed at the time cap
 //   n/a           not applicable here: listed in not-applicable.txt (not run),
 //                 or skipped by regrtest for a reason that file's reason rules name
-//   skipped       skipped by regrtest for another reason (a missing C module, ...):
-//                 applicable, so counted against us
+//   skipped       skipped by regrtest for another reason (a missing C module, ...),
+//                 or not importable for want of a module: applicable, so counted against us
 // A module skipped with "requires threading support" is run again on the
 // threaded runtime (load({threadWorkers})), as are modules.txt's "threads" lines.
-//   node tests/cpython/full.mjs [--cap SECONDS] [--only test_x,test_y]
+//   node tests/cpython/full.mjs [--cap SECONDS] [--only test_x,test_y] [--from-logs]
+// --from-logs writes results.md again from tests/out/cpython-logs, running nothing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { here, listFile, runAll, testsZip, zipNames } from './runner.mjs';
+import { here, listFile, logDir, readLog, runAll, testsZip, zipNames } from './runner.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
 const capSeconds = Number(option('--cap', 180));
 const only = option('--only', null);
+const fromLogs = args.includes('--from-logs');
 
 /* Every module of the suite: test_x.py, and for a package test_pkg/ its test_*.py at any depth. */
 function suiteModules() {
@@ -51,12 +54,24 @@ if (only) modules = modules.filter((m) => only.split(',').some((o) => m === o ||
 const toRun = modules.filter((m) => !listedNA(m)).map((module) => ({ module, mode: threaded.has(module.split('.')[0]) ? 'threads' : '' }));
 console.log(`${modules.length} modules; ${modules.length - toRun.length} listed not applicable; running ${toRun.length}, cap ${capSeconds} s each`);
 
+/* A result again from a module's log (--from-logs): a log without regrtest's last line is a crash or a hang. */
+function fromLog({ module }) {
+  const file = path.join(logDir, `${module}.log`);
+  if (!fs.existsSync(file)) return { module, mode: '', code: null, signal: 'never run', timedOut: false, seconds: 0, ...readLog('') };
+  const text = fs.readFileSync(file, 'utf8');
+  const result = /^Result: (.*)$/m.exec(text);
+  const duration = /^Total duration: (?:(\d+) min )?(\d+(?:\.\d+)?) (ms|sec)/m.exec(text);
+  const seconds = duration ? Number(duration[1] || 0) * 60 + Number(duration[2]) / (duration[3] === 'ms' ? 1000 : 1) : 0;
+  return { module, mode: /^coldbrew: threaded runtime/m.test(text) ? 'threads' : '', code: result ? (/FAILURE/.test(result[1]) ? 2 : 0) : null,
+    signal: result ? null : 'no summary in the log (killed at the cap, or the process died)', timedOut: false, seconds, ...readLog(text) };
+}
+
 const t0 = Date.now();
 let done = 0;
 const show = (r) => console.log(`[${++done}/${toRun.length}] ${r.module} ${stateOf(r).state} ${r.seconds.toFixed(1)}s`);
-let results = await runAll(toRun, { capSeconds, onResult: show });
+let results = fromLogs ? toRun.map(fromLog) : await runAll(toRun, { capSeconds, onResult: show });
 const again = results.filter((r) => r.mode !== 'threads' && r.skipReason === 'requires threading support');
-if (again.length) {
+if (again.length && !fromLogs) {
   console.log(`again on the threaded runtime: ${again.length} modules`);
   done = 0;
   const rerun = await runAll(again.map((r) => ({ module: r.module, mode: 'threads' })), { capSeconds, onResult: show });
@@ -66,13 +81,17 @@ if (again.length) {
 
 function stateOf(r) {
   if (r.timedOut) return { state: 'hang', note: `killed after ${capSeconds} s` };
-  if (r.code === 0 && r.skipReason) {
-    const rule = reasonRules.find((x) => x.re.test(r.skipReason));
-    return rule ? { state: 'n/a', note: `${r.skipReason} (${rule.why})` } : { state: 'skipped', note: r.skipReason };
+  // Not importable for want of a module this build leaves out: as regrtest's own "skipped -- No module named".
+  const missing = r.uncaught && /^ModuleNotFoundError: /.test(r.uncaught) ? r.uncaught.replace(/^ModuleNotFoundError: /, '') : null;
+  if ((r.code === 0 && r.skipReason) || missing) {
+    const why = missing || r.skipReason;
+    const rule = reasonRules.find((x) => x.re.test(why));
+    return rule ? { state: 'n/a', note: `${why} (${rule.why})` } : { state: 'skipped', note: why };
   }
   if (r.code === 0) return { state: 'pass', note: '' };
+  if (r.uncaught) return { state: 'fail', note: `outside any test: ${r.uncaught}` };
   if (r.total && (r.failures > 0 || r.failing.length)) return { state: 'fail', note: r.failing.slice(0, 12).join(', ') + (r.failing.length > 12 ? ` and ${r.failing.length - 12} more` : '') };
-  return { state: 'crash', note: r.signal ? `signal ${r.signal}` : `exit ${r.code}; see tests/out/cpython-logs/${r.module}.log` };
+  return { state: 'crash', note: r.signal ? String(r.signal) : `exit ${r.code}; see tests/out/cpython-logs/${r.module}.log` };
 }
 
 const rows = modules.map((m) => {
@@ -82,14 +101,15 @@ const rows = modules.map((m) => {
   return { ...r, ...stateOf(r) };
 });
 const count = (s) => rows.filter((r) => r.state === s).length;
-const sum = (k) => rows.reduce((a, r) => a + (r[k] || 0), 0);
+const sum = (k) => rows.reduce((a, r) => a + (k === 'failures' ? Math.max(r.failures || 0, (r.failing || []).length) : r[k] || 0), 0);
 const applicable = rows.length - count('n/a');
 const minutes = ((Date.now() - t0) / 60000).toFixed(1);
 const lines = [
   '# CPython 3.13 regression suite under Coldbrew',
   '',
   `Written by \`node tests/cpython/full.mjs\` (\`make test-cpython-full\`) on ${process.version}, ${new Date().toISOString().slice(0, 10)}; ` +
-    `${minutes} min on 2 parallel processes, ${capSeconds} s cap per module. States: see the header of tests/cpython/full.mjs.`,
+    (fromLogs ? 'from the logs of the last run' : `${minutes} min on 2 parallel processes`) +
+    `, ${capSeconds} s cap per module. States: see the header of tests/cpython/full.mjs.`,
   '',
   `- modules: ${rows.length}; applicable ${applicable}; pass ${count('pass')} (${(100 * count('pass') / applicable).toFixed(1)} % of applicable); ` +
     `fail ${count('fail')}; skipped ${count('skipped')}; crash ${count('crash')}; hang ${count('hang')}; not applicable ${count('n/a')}`,
@@ -97,7 +117,7 @@ const lines = [
   '',
   '| module | state | run | skipped | failed | s | runtime | reason / failing tests |',
   '| --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
-  ...rows.map((r) => `| ${r.module} | ${r.state} | ${r.run} | ${r.skipped} | ${r.failures} | ${(r.seconds || 0).toFixed(0)} | ${r.mode || 'default'} | ${String(r.note || '').replace(/\|/g, '\\|')} |`),
+  ...rows.map((r) => `| ${r.module} | ${r.state} | ${r.run} | ${r.skipped} | ${Math.max(r.failures, (r.failing || []).length)} | ${(r.seconds || 0).toFixed(0)} | ${r.mode || 'default'} | ${String(r.note || '').replace(/\|/g, '\\|')} |`),
   '',
 ];
 fs.writeFileSync(path.join(here, only ? 'results-partial.md' : 'results.md'), lines.join('\n'));

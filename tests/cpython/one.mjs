@@ -12,6 +12,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const Coldbrew = require('../../dist/coldbrew.js');
 const [module, ignoreFile, mode] = process.argv.slice(2);
 
+console.log(`coldbrew: ${mode === 'threads' ? 'threaded' : 'default'} runtime`);   // full.mjs --from-logs reads it
 await Coldbrew.load(mode === 'threads' ? { hideWarnings: true, threadWorkers: 8 } : { hideWarnings: true });
 Coldbrew.onStandardOut = (line, partial) => process.stdout.write(partial ? line : line + '\n');
 Coldbrew.onStandardErr = (line, partial) => process.stderr.write(partial ? line : line + '\n');

@@ -34,8 +34,10 @@ export function readLog(text) {
   const skipped = / skipped -- (.*)/.exec(text);
   const denied = / skipped \(resource denied\)/.test(text);
   const failing = [...new Set([...text.matchAll(/^(?:FAIL|ERROR): (\S+) \(([^)]+)\)/gm)].map((m) => m[2].split('.').slice(-2).join('.')))];
+  // regrtest's "crashed": an exception outside any test (most often at import); its last line.
+  const uncaught = /crashed -- Traceback[\s\S]*?\n(\w[\w.]*: [^\n]*)\n/.exec(text);
   return { total: !!total, run: total ? num(total[1]) : 0, failures: total ? num(total[2]) : 0, skipped: total ? num(total[3]) : 0,
-    skipReason: skipped ? skipped[1] : denied ? 'resource denied' : null, failing };
+    skipReason: skipped ? skipped[1] : denied ? 'resource denied' : null, failing, uncaught: uncaught ? uncaught[1] : null };
 }
 
 /* Runs one module ("test_x" or "test_pkg.test_y", mode "" or "threads"); resolves to its result. */
