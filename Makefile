@@ -19,6 +19,7 @@ test:
 	@bash tests/run-all.sh
 
 test-cpython-full: build
+	@bash build/custom.sh tests/cpython/test-env >/dev/null
 	@node_bin=$$(bash build/ensure-node.sh current) && "$$node_bin" tests/cpython/full.mjs
 
 bench: build

@@ -24,6 +24,7 @@ coldbrew-stdlib.zip (the stdlib and the packages), coldbrew-stdlib-src.zip
 (BROWSER) and package.json (NODE).
 """
 import argparse
+import concurrent.futures
 import fnmatch
 import json
 import os
@@ -79,21 +80,29 @@ def load_settings(folder):
         raise BuildError(f"{path}: C_EXTENSIONS must be a dict: module name -> list of C files, "
                          "e.g. {{'fastmath': ['ext/fastmath.c']}}")
     inits = {}
-    for module, sources in extensions.items():
+    for module, spec in extensions.items():
         if not (isinstance(module, str) and re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", module)):
             raise BuildError(f"{path}: C_EXTENSIONS: {module!r} is not a module name")
+        # A list of C files, or {"sources": [...], "cflags": [...]}.
+        sources, cflags = (spec.get("sources"), spec.get("cflags", [])) if isinstance(spec, dict) else (spec, [])
         if isinstance(sources, str):
             sources = [sources]
         if not (isinstance(sources, (list, tuple)) and sources and all(isinstance(f, str) for f in sources)):
-            raise BuildError(f"{path}: C_EXTENSIONS[{module!r}] must be a list of C files (relative to {folder})")
+            raise BuildError(f"{path}: C_EXTENSIONS[{module!r}] must be a list of C files (relative to {folder}, "
+                             "or under $CPYTHON/, CPython's own tree), or a dict with 'sources' and 'cflags'")
+        if not (isinstance(cflags, (list, tuple)) and all(isinstance(f, str) for f in cflags)):
+            raise BuildError(f"{path}: C_EXTENSIONS[{module!r}]['cflags'] must be a list of compiler options")
+        if isinstance(spec, dict) and set(spec) - {"sources", "cflags"}:
+            raise BuildError(f"{path}: C_EXTENSIONS[{module!r}]: unknown key(s) {', '.join(sorted(set(spec) - {'sources', 'cflags'}))}")
         init = "PyInit_" + module.rsplit(".", 1)[-1]
         if init in inits:
             raise BuildError(f"{path}: C_EXTENSIONS: {inits[init]} and {module} would both define {init}")
         inits[init] = module
         for f in sources:
-            if not (folder / f).is_file():
+            if not f.startswith("$CPYTHON/") and not (folder / f).is_file():
                 raise BuildError(f"{path}: C_EXTENSIONS[{module!r}]: no such file {folder / f}")
-        extensions[module] = [folder / f for f in sources]
+        extensions[module] = {"sources": [f if f.startswith("$CPYTHON/") else str(folder / f) for f in sources],
+                              "cflags": list(cflags)}
     return settings
 
 
@@ -127,17 +136,29 @@ def config_c(pyb, drop, add, out):
 
 
 def compile_extensions(pyb, extensions, out, cflags):
-    """Each C extension's objects, compiled as CPython compiles its own modules."""
-    objects = []
-    for module, sources in extensions.items():
-        for n, source in enumerate(sources):
-            obj = out / "obj" / f"ext-{module}-{n}.o"
-            r = subprocess.run(["emcc", "-O2", *cflags, f"-I{pyb}/Include", f"-I{pyb}", f"-I{source.parent}",
-                                "-c", str(source), "-o", str(obj)], capture_output=True, text=True)
-            if r.returncode != 0:
-                raise BuildError(f"C_EXTENSIONS[{module!r}]: {source} does not compile:\n{r.stderr[-3000:]}")
-            objects.append(obj)
-    return objects
+    """Each C extension's objects, compiled against CPython's headers ($CPYTHON/
+    in a file name or an option is CPython's build tree: the test modules'
+    sources are there)."""
+    here = lambda text: text.replace("$CPYTHON/", f"{pyb}/")
+    jobs = []
+    for module, spec in extensions.items():
+        for n, name in enumerate(spec["sources"]):
+            source = pathlib.Path(here(name))
+            if not source.is_file():
+                raise BuildError(f"C_EXTENSIONS[{module!r}]: no such file {source}")
+            jobs.append((module, source, out / "obj" / f"ext-{module}-{n}.o", [*cflags, *map(here, spec["cflags"])]))
+
+    def compile_one(job):
+        module, source, obj, flags = job
+        r = subprocess.run(["emcc", "-O2", *flags, f"-I{pyb}/Include", f"-I{pyb}", f"-I{source.parent}",
+                            "-c", str(source), "-o", str(obj)], capture_output=True, text=True)
+        return None if r.returncode == 0 else f"C_EXTENSIONS[{module!r}]: {source} does not compile:\n{r.stderr[-3000:]}"
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        failed = [e for e in pool.map(compile_one, jobs) if e]
+    if failed:
+        raise BuildError(failed[0])
+    return [obj for _, _, obj, _ in jobs]
 
 
 def link(args, settings, probe_result, work, threads=False):

@@ -24,6 +24,7 @@ echo "== The npm package: installed from its tarball into a fresh project; CJS, 
 "$node_current" --test tests/package/*.test.mjs || status=1
 echo "== Custom environments: build/custom.sh on settings folders written by the test; Node and Chromium"
 "$node_current" --test tests/custom/*.test.mjs || status=1
-echo "== CPython regression suite (conformance slice) on $("$node_current" --version)"
+echo "== CPython regression suite (conformance slice) on $("$node_current" --version), in tests/cpython/test-env (CPython's C test modules linked in)"
+bash build/custom.sh tests/cpython/test-env >/dev/null || status=1
 "$node_current" tests/cpython/run.mjs || status=1
 exit $status

@@ -9,10 +9,13 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const Coldbrew = require('../../dist/coldbrew.js');
+// The suite's own environment (tests/cpython/test-env: the runtime plus CPython's C
+// test modules) when it has been built; else the runtime as users get it.
+const testEnv = path.join(here, 'test-env', 'dist', 'coldbrew.js');
+const Coldbrew = require(fs.existsSync(testEnv) ? testEnv : '../../dist/coldbrew.js');
 const [module, ignoreFile, mode] = process.argv.slice(2);
 
-console.log(`coldbrew: ${mode === 'threads' ? 'threaded' : 'default'} runtime`);   // full.mjs --from-logs reads it
+console.log(`coldbrew: ${mode === 'threads' ? 'threaded' : 'default'} runtime${fs.existsSync(testEnv) ? ', with the C test modules' : ''}`);   // full.mjs --from-logs reads it
 await Coldbrew.load(mode === 'threads' ? { hideWarnings: true, threadWorkers: 8 } : { hideWarnings: true });
 Coldbrew.onStandardOut = (line, partial) => process.stdout.write(partial ? line : line + '\n');
 Coldbrew.onStandardErr = (line, partial) => process.stderr.write(partial ? line : line + '\n');
@@ -24,6 +27,9 @@ with zipfile.ZipFile("/tmp/cpython-tests.zip") as z:
     z.extractall("/lib/cpython-tests")
 sys.path.insert(0, "/lib/cpython-tests")
 `);
+// The test environment has CPython's C test modules, though this runtime was
+// configured --disable-test-modules: say so where the suite looks (test.support).
+if (fs.existsSync(testEnv)) Coldbrew.run('import sysconfig\nsysconfig.get_config_vars()["TEST_MODULES"] = "yes"');
 let status = 0;
 try {
   Coldbrew.run(`
