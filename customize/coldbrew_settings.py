@@ -22,4 +22,5 @@ UNUSED_BUILTIN_MODULES = []
 # wasm, so they are linked in, not loaded): module name -> its C files,
 # relative to this folder. A dotted name puts the module inside a package
 # your Python code provides, e.g. {"mypkg._speedups": ["ext/speedups.c"]}.
+# An entry may be {"sources": [...], "cflags": ["-DNAME", "-Iinclude"]}.
 C_EXTENSIONS = {}
