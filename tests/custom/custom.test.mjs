@@ -321,6 +321,10 @@ describe('custom environments', () => {
         /C_EXTENSIONS\['broken'\]: .*broken\.c does not compile:.*error/s],
       [{ 'coldbrew_settings.py': 'C_EXTENSIONS = {"math": ["m.c"]}\n', 'm.c': 'int x;\n' }, /C_EXTENSIONS: already a built-in module of this build: math/],
       [{ 'coldbrew_settings.py': 'C_EXTENSIONS = {"gone": ["nowhere.c"]}\n' }, /C_EXTENSIONS\['gone'\]: no such file .*nowhere\.c/],
+      [{ 'coldbrew_settings.py': 'C_EXTENSIONS = {"x": {"sources": ["x.c"], "cflags": "-O3"}}\n', 'x.c': 'int x;\n' },
+        /C_EXTENSIONS\['x'\]\['cflags'\] must be a list of compiler options/],
+      [{ 'coldbrew_settings.py': 'C_EXTENSIONS = {"x": {"sources": ["$CPYTHON/Modules/nothing.c"]}}\n' },
+        /C_EXTENSIONS\['x'\]: no such file .*\/Modules\/nothing\.c/],
     ];
     for (const [files, message] of cases) {
       const dir = settingsFolder('Bad', files);
