@@ -83,7 +83,8 @@ function stateOf(r) {
   if (r.timedOut) return { state: 'hang', note: `killed after ${capSeconds} s` };
   // Not importable for want of a module this build leaves out: as regrtest's own "skipped -- No module named".
   const missing = r.uncaught && /^ModuleNotFoundError: /.test(r.uncaught) ? r.uncaught.replace(/^ModuleNotFoundError: /, '') : null;
-  if ((r.code === 0 && r.skipReason) || missing) {
+  // regrtest exits 4 ("NO TESTS RAN") when a resource the module needs is not enabled.
+  if (((r.code === 0 || r.code === 4) && r.skipReason) || missing) {
     const why = missing || r.skipReason;
     const rule = reasonRules.find((x) => x.re.test(why));
     return rule ? { state: 'n/a', note: `${why} (${rule.why})` } : { state: 'skipped', note: why };
