@@ -1,7 +1,8 @@
 // Coldbrew.installPackages() in Chromium: wheels and a simple index served
 // from the page's origin (written by tests/node/wheels.mjs into tests/out/),
-// URLs relative to the page, a 404 and a changed wheel refused by name, and
-// worker mode, whose relative URLs still mean the page's.
+// URLs relative to the page, a 404 and a changed wheel refused by name,
+// Python's Coldbrew.install_packages(), and worker mode, whose relative URLs
+// still mean the page's.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -33,6 +34,14 @@ describe('installPackages() in a page', () => {
       got.tampered = await refusal(Coldbrew.installPackages(['../out/packages/files/tampered-1.0-py3-none-any.whl']));
       got.badType = await refusal(Coldbrew.installPackages({}));
       got.usable = Coldbrew.run('x = 1');
+      // Python's own side: synchronous (XMLHttpRequest), absolute URLs; its refusal a Python exception.
+      Coldbrew.run(`py = Coldbrew.install_packages(["${location.origin}/tests/out/packages/files/helper_lib-1.2-py3-none-any.whl"])
+try:
+    Coldbrew.install_packages([])
+except Coldbrew.PackageInstallError as e:
+    refused = str(e)`);
+      got.python = Coldbrew.getVariable('py');
+      got.pythonRefused = Coldbrew.getVariable('refused');
       const w = Coldbrew.createNewInstance();
       await w.load({ hideWarnings: true, worker: true });
       got.worker = await w.installPackages(['../out/packages/files/helper_lib-1.2-py3-none-any.whl']);
@@ -47,6 +56,8 @@ describe('installPackages() in a page', () => {
     assert.match(r.tampered, /PackageInstallError: .*the RECORD hash of tampered\.py does not match/);
     assert.match(r.badType, /^TypeError undefined: Coldbrew\.installPackages\(\): give a requirement/);
     assert.equal(r.usable, 0);
+    assert.deepEqual(r.python, [{ name: 'helper-lib', version: '1.2' }]);
+    assert.match(r.pythonRefused, /^give a list of requirements/);
     assert.deepEqual(r.worker, [{ name: 'helper-lib', version: '1.2' }]);
     assert.equal(r.workerValue, 10);
     assert.deepEqual(page.errors, []);
