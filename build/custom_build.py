@@ -10,7 +10,9 @@ standard library zip is filtered, not rebuilt. So a custom build takes seconds
 to a minute. The folder (docs/custom-builds.md):
 
   coldbrew_settings.py  MODULE_NAME, NODE, BROWSER, INITIAL_MEMORY_MB,
-                        MAXIMUM_MEMORY_MB, UNUSED_BUILTIN_MODULES, C_EXTENSIONS
+                        MAXIMUM_MEMORY_MB, UNUSED_BUILTIN_MODULES, C_EXTENSIONS,
+                        C_LIBRARIES (C code ctypes.CDLL opens: a symbol table
+                        of each file, build/symbol_table.py, is linked in too)
   requirements.txt      pip's format: pure-Python packages, installed by pip
                         (local wheels, sdists, folders, --find-links/--no-index,
                         or an index the machine can reach)
@@ -36,7 +38,7 @@ import sys
 import zipfile
 
 DEFAULTS = {"MODULE_NAME": "Coldbrew", "NODE": True, "BROWSER": True, "INITIAL_MEMORY_MB": 32,
-            "MAXIMUM_MEMORY_MB": 4096, "UNUSED_BUILTIN_MODULES": [], "C_EXTENSIONS": {}}
+            "MAXIMUM_MEMORY_MB": 4096, "UNUSED_BUILTIN_MODULES": [], "C_EXTENSIONS": {}, "C_LIBRARIES": {}}
 # Always kept in a slimmed stdlib: Coldbrew's own helpers (HTTP, asyncio, zip
 # files), which the API imports when first used, not at start-up.
 ALWAYS_KEPT = ["_coldbrew/*"]
@@ -83,27 +85,45 @@ def load_settings(folder):
     for module, spec in extensions.items():
         if not (isinstance(module, str) and re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", module)):
             raise BuildError(f"{path}: C_EXTENSIONS: {module!r} is not a module name")
-        # A list of C files, or {"sources": [...], "cflags": [...]}.
-        sources, cflags = (spec.get("sources"), spec.get("cflags", [])) if isinstance(spec, dict) else (spec, [])
-        if isinstance(sources, str):
-            sources = [sources]
-        if not (isinstance(sources, (list, tuple)) and sources and all(isinstance(f, str) for f in sources)):
-            raise BuildError(f"{path}: C_EXTENSIONS[{module!r}] must be a list of C files (relative to {folder}, "
-                             "or under $CPYTHON/, CPython's own tree), or a dict with 'sources' and 'cflags'")
-        if not (isinstance(cflags, (list, tuple)) and all(isinstance(f, str) for f in cflags)):
-            raise BuildError(f"{path}: C_EXTENSIONS[{module!r}]['cflags'] must be a list of compiler options")
-        if isinstance(spec, dict) and set(spec) - {"sources", "cflags"}:
-            raise BuildError(f"{path}: C_EXTENSIONS[{module!r}]: unknown key(s) {', '.join(sorted(set(spec) - {'sources', 'cflags'}))}")
         init = "PyInit_" + module.rsplit(".", 1)[-1]
         if init in inits:
             raise BuildError(f"{path}: C_EXTENSIONS: {inits[init]} and {module} would both define {init}")
         inits[init] = module
-        for f in sources:
-            if not f.startswith("$CPYTHON/") and not (folder / f).is_file():
-                raise BuildError(f"{path}: C_EXTENSIONS[{module!r}]: no such file {folder / f}")
-        extensions[module] = {"sources": [f if f.startswith("$CPYTHON/") else str(folder / f) for f in sources],
-                              "cflags": list(cflags)}
+        extensions[module] = c_sources(path, folder, f"C_EXTENSIONS[{module!r}]", spec, {"ctypes"})
+    libraries = settings["C_LIBRARIES"]
+    if not isinstance(libraries, dict):
+        raise BuildError(f"{path}: C_LIBRARIES must be a dict: library name -> list of C files, "
+                         "e.g. {{'libgeo': ['lib/geo.c']}}")
+    for name, spec in libraries.items():
+        if not (isinstance(name, str) and re.fullmatch(r"[A-Za-z_][\w+-]*", name)):
+            raise BuildError(f"{path}: C_LIBRARIES: {name!r} is not a library name (letters, digits, _ + -)")
+        libraries[name] = {**c_sources(path, folder, f"C_LIBRARIES[{name!r}]", spec, set()), "ctypes": True}
     return settings
+
+
+def c_sources(path, folder, what, spec, extra_keys):
+    """A list of C files, or {"sources": [...], "cflags": [...]} (plus extra_keys):
+    checked, with the folder's files made absolute ($CPYTHON/ stays for later)."""
+    sources, cflags = (spec.get("sources"), spec.get("cflags", [])) if isinstance(spec, dict) else (spec, [])
+    if isinstance(sources, str):
+        sources = [sources]
+    if not (isinstance(sources, (list, tuple)) and sources and all(isinstance(f, str) for f in sources)):
+        raise BuildError(f"{path}: {what} must be a list of C files (relative to {folder}, "
+                         "or under $CPYTHON/, CPython's own tree), or a dict with 'sources' and 'cflags'")
+    if not (isinstance(cflags, (list, tuple)) and all(isinstance(f, str) for f in cflags)):
+        raise BuildError(f"{path}: {what}['cflags'] must be a list of compiler options")
+    known = {"sources", "cflags", *extra_keys}
+    if isinstance(spec, dict) and set(spec) - known:
+        raise BuildError(f"{path}: {what}: unknown key(s) {', '.join(sorted(set(spec) - known))} "
+                         f"(known: {', '.join(sorted(known))})")
+    ctypes = spec.get("ctypes", False) if isinstance(spec, dict) else False
+    if not isinstance(ctypes, bool):
+        raise BuildError(f"{path}: {what}['ctypes'] must be True or False")
+    for f in sources:
+        if not f.startswith("$CPYTHON/") and not (folder / f).is_file():
+            raise BuildError(f"{path}: {what}: no such file {folder / f}")
+    return {"sources": [f if f.startswith("$CPYTHON/") else str(folder / f) for f in sources],
+            "cflags": list(cflags), "ctypes": ctypes}
 
 
 def probe(runtime):
@@ -135,42 +155,67 @@ def config_c(pyb, drop, add, out):
     return present
 
 
-def compile_extensions(pyb, extensions, out, cflags):
-    """Each C extension's objects, compiled against CPython's headers ($CPYTHON/
-    in a file name or an option is CPython's build tree: the test modules'
-    sources are there)."""
+# Where a ctypes-enabled extension's __file__ points (the runtime's sys.prefix
+# is /): the name a shared-library extension would have; cb_dlfcn.c opens it
+# by the part before the first dot.
+EXTENSION_FILE = "/lib/python3.13/lib-dynload/{}.cpython-313-wasm32-emscripten.so"
+
+
+def compile_c(pyb, src, extensions, libraries, out, cflags):
+    """The objects of every C extension and C library, compiled against
+    CPython's headers ($CPYTHON/ in a file name or an option is CPython's build
+    tree: the test modules' sources are there). A file ctypes must see (a C
+    library's, or an extension's marked "ctypes") is compiled twice: once to
+    learn the names it defines, then inside a file that adds their table
+    (build/symbol_table.py)."""
     here = lambda text: text.replace("$CPYTHON/", f"{pyb}/")
     jobs = []
-    for module, spec in extensions.items():
+    entries = [(f"C_EXTENSIONS[{m!r}]", m, m.rsplit(".", 1)[-1], spec) for m, spec in extensions.items()]
+    entries += [(f"C_LIBRARIES[{name!r}]", None, name, spec) for name, spec in libraries.items()]
+    for what, module, library, spec in entries:
         for n, name in enumerate(spec["sources"]):
             source = pathlib.Path(here(name))
             if not source.is_file():
-                raise BuildError(f"C_EXTENSIONS[{module!r}]: no such file {source}")
-            jobs.append((module, source, out / "obj" / f"ext-{module}-{n}.o", [*cflags, *map(here, spec["cflags"])]))
+                raise BuildError(f"{what}: no such file {source}")
+            obj = out / "obj" / f"c-{library}-{n}.o"
+            jobs.append((what, module, library if spec["ctypes"] else None, source, obj,
+                         [*cflags, *map(here, spec["cflags"])]))
 
     def compile_one(job):
-        module, source, obj, flags = job
-        r = subprocess.run(["emcc", "-O2", *flags, f"-I{pyb}/Include", f"-I{pyb}", f"-I{source.parent}",
-                            "-c", str(source), "-o", str(obj)], capture_output=True, text=True)
-        return None if r.returncode == 0 else f"C_EXTENSIONS[{module!r}]: {source} does not compile:\n{r.stderr[-3000:]}"
+        what, module, library, source, obj, flags = job
+        command = ["emcc", "-O2", *flags, f"-I{pyb}/Include", f"-I{pyb}", f"-I{source.parent}"]
+        r = subprocess.run([*command, "-c", str(source), "-o", str(obj)], capture_output=True, text=True)
+        if r.returncode != 0:
+            return f"{what}: {source} does not compile:\n{r.stderr[-3000:]}"
+        if library is None:
+            return None
+        wrapper = obj.with_suffix(".ctypes.c")
+        r = subprocess.run([sys.executable, str(src / "build" / "symbol_table.py"), "library", "--name", library,
+                            "--source", str(source), "--object", str(obj), "--out", str(wrapper),
+                            *(["--module", module, "--file", EXTENSION_FILE.format(library)] if module else [])],
+                           capture_output=True, text=True)
+        if r.returncode == 0:
+            r = subprocess.run([*command, f"-I{src}/src/core", "-c", str(wrapper), "-o", str(obj)],
+                               capture_output=True, text=True)
+        return None if r.returncode == 0 else f"{what}: {source}'s symbol table for ctypes failed:\n{r.stderr[-3000:]}"
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         failed = [e for e in pool.map(compile_one, jobs) if e]
     if failed:
         raise BuildError(failed[0])
-    return [obj for _, _, obj, _ in jobs]
+    return [job[4] for job in jobs]
 
 
 def link(args, settings, probe_result, work, threads=False):
     """The wasm and Emscripten's glue of one variant (default, or threaded for
     load({threadWorkers})): the normal ones, or linked again for these settings."""
-    drop, add = settings["UNUSED_BUILTIN_MODULES"], settings["C_EXTENSIONS"]
+    drop, add, libraries = settings["UNUSED_BUILTIN_MODULES"], settings["C_EXTENSIONS"], settings["C_LIBRARIES"]
     memory = (settings["INITIAL_MEMORY_MB"], settings["MAXIMUM_MEMORY_MB"])
     name = "coldbrew-threads" if threads else "coldbrew"
     glue = f"{name}.js" if threads else "coldbrew-core.js"
     runtime, pyb, link_libs = ((args.threads_runtime, args.threads_pyb, args.threads_link_libs) if threads
                                else (args.runtime, args.pyb, args.link_libs))
-    if not drop and not add and memory == (DEFAULTS["INITIAL_MEMORY_MB"], DEFAULTS["MAXIMUM_MEMORY_MB"]):
+    if not drop and not add and not libraries and memory == (DEFAULTS["INITIAL_MEMORY_MB"], DEFAULTS["MAXIMUM_MEMORY_MB"]):
         return runtime / f"{name}.wasm", runtime / glue
     out = work / ("link-threads" if threads else "link")
     shutil.rmtree(out, ignore_errors=True)
@@ -186,7 +231,7 @@ def link(args, settings, probe_result, work, threads=False):
     cflags = ["-pthread"] if threads else []
     subprocess.run(["emcc", "-O2", *cflags, "-DPy_BUILD_CORE", f"-I{pyb}/Include", f"-I{pyb}/Include/internal",
                     f"-I{pyb}", "-c", str(out / "config.c"), "-o", str(out / "config.o")], check=True)
-    extra = [out / "config.o"] + compile_extensions(pyb, add, out, cflags)
+    extra = [out / "config.o"] + compile_c(pyb, args.src, add, libraries, out, cflags)
     subprocess.run(["make", "-s", f"-j{os.cpu_count()}", "-f", str(args.src / "build" / "runtime.mk"), f"SRC={args.src}",
                     f"PYB={pyb}", f"OUT={out}", f"LINK_OPT={args.link_opt}",
                     f"LINK_LIBS={link_libs.read_text().strip()}", f"EXTRA_OBJS={' '.join(map(str, extra))}",
@@ -365,6 +410,7 @@ def main():
         summary = {"module_name": settings["MODULE_NAME"], "stdlib_entries": [kept_count, total],
                    "dropped_modules": settings["UNUSED_BUILTIN_MODULES"],
                    "c_extensions": sorted(settings["C_EXTENSIONS"]),
+                   "c_libraries": sorted(settings["C_LIBRARIES"]),
                    "packages": sorted(p.name[:-len(".dist-info")] for p in site.glob("*.dist-info")) if site else [],
                    "files": bundled is not None}
         (out / "custom-build.json").write_text(json.dumps(summary, indent=2) + "\n")

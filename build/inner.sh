@@ -203,7 +203,7 @@ LINK_OPT="${COLDBREW_LINK_OPT:--O2}"
 build_runtime() {
     cb_step 6 "Coldbrew runtime (C core + JS API, linked with emcc)"
     local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/*.js \
-        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/assemble_js.py" "$SRC/build/ensure-esbuild.sh" "$SRC/build/precompress.mjs" "$SRC/dist/package.json"; basename "$STDLIB"; basename "$RTT"; } | cb_hash)"
+        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/symbol_table.py" "$SRC/build/assemble_js.py" "$SRC/build/ensure-esbuild.sh" "$SRC/build/precompress.mjs" "$SRC/dist/package.json"; basename "$STDLIB"; basename "$RTT"; } | cb_hash)"
     RT="$WORK/runtime-$key"
     if [ -f "$RT/.ok" ]; then cb_say "cached: $RT"; echo "runtime-$key" > "$WORK/runtime-current"; return; fi
     local log="$LOGS/runtime.log"; : > "$log"
@@ -230,7 +230,7 @@ build_runtime() {
 build_runtime_threads() {
     cb_say "step 6b: threaded runtime (coldbrew-threads.js/.wasm)"
     local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/emscripten-*.js \
-        "$SRC/build/runtime.mk" "$SRC/build/precompress.mjs"; } | cb_hash)"
+        "$SRC/build/runtime.mk" "$SRC/build/symbol_table.py" "$SRC/build/precompress.mjs"; } | cb_hash)"
     RTT="$WORK/runtime-threads-$key"
     if [ -f "$RTT/.ok" ]; then cb_say "cached: $RTT"; echo "runtime-threads-$key" > "$WORK/runtime-threads-current"; return; fi
     local log="$LOGS/runtime-threads.log"; : > "$log"

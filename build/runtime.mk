@@ -1,5 +1,8 @@
 # Compiles the Coldbrew C core and links it with libpython into the runtime.
 # --wrap=strftime: src/core/cb_libc.c's __wrap_strftime sits in front of musl's.
+# --wrap=dlopen,dlsym,dlerror,dlclose: src/core/cb_dlfcn.c answers ctypes from
+# symbol tables (build/symbol_table.py); $(OUT)/obj/pythonapi.o is CPython's C
+# API as one (ctypes.pythonapi).
 # Called by build/inner.sh inside the toolchain:
 #   make -f build/runtime.mk SRC=<work tree> PYB=<CPython build> OUT=<dir> LINK_OPT=-O2 LINK_LIBS="..."
 # With THREADS=1 (and PYB a pthreads CPython build) the target
@@ -13,7 +16,7 @@ VERSION := $(shell sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' $(SRC)/dist/packa
 CFLAGS = -O2 -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
 	-I$(PYB)/Include -I$(PYB) -DCOLDBREW_VERSION='"$(VERSION)"'
 CORE_SRCS := $(wildcard $(SRC)/src/core/*.c)
-CORE_OBJS := $(patsubst $(SRC)/src/core/%.c,$(OUT)/obj/%.o,$(CORE_SRCS))
+CORE_OBJS := $(patsubst $(SRC)/src/core/%.c,$(OUT)/obj/%.o,$(CORE_SRCS)) $(OUT)/obj/pythonapi.o
 
 # The wasm stack holds C locals whose address is taken; CPython's C recursion
 # limit (cpython/patches/0001) bounds how deep it goes.
@@ -35,7 +38,7 @@ LDFLAGS = $(LINK_OPT) \
 	-sEXPORTED_RUNTIME_METHODS=$(RUNTIME_METHODS) \
 	-sEXPORTED_FUNCTIONS=_malloc,_free \
 	--js-library $(SRC)/src/js/emscripten-strings.js \
-	-Wl,--wrap=strftime
+	-Wl,--wrap=strftime -Wl,--wrap=dlopen -Wl,--wrap=dlsym -Wl,--wrap=dlerror -Wl,--wrap=dlclose
 
 THREADS ?= 0
 ifeq ($(THREADS),1)
@@ -53,6 +56,14 @@ all: $(OUT)/coldbrew.wasm
 $(OUT)/obj/%.o: $(SRC)/src/core/%.c $(SRC)/src/core/coldbrew.h
 	@mkdir -p $(OUT)/obj
 	$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/obj/pythonapi.c: $(SRC)/build/symbol_table.py $(PYB)/libpython3.13.a
+	@mkdir -p $(OUT)/obj
+	python3.13 $(SRC)/build/symbol_table.py python --cpython $(PYB) --archive $(PYB)/libpython3.13.a \
+		--name python3.13 --out $@ --cflag=-I$(PYB)/Include --cflag=-I$(PYB) --cflag=-I$(SRC)/src/core
+
+$(OUT)/obj/pythonapi.o: $(OUT)/obj/pythonapi.c $(SRC)/src/core/cb_symbols.h
+	$(CC) $(CFLAGS) -I$(SRC)/src/core -Wno-deprecated-declarations -c $< -o $@
 
 $(OUT)/coldbrew.wasm: $(CORE_OBJS) $(SRC)/src/js/emscripten-strings.js
 	@mkdir -p $(OUT)/core

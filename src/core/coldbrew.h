@@ -49,6 +49,7 @@ cb_thread_refuse(const char *what)
  *   1  cb_value.c  cb_val_           the binary value records both languages read and write
  *      cb_async.c  cb_async_         the periodic hook, async runs' state, sleeping, asyncio's wait
  *      cb_names.c  cb_names_         the casing rule (transformVariableCasing), for C and JS
+ *      cb_dlfcn.c  cb_dl_            dlopen/dlsym for ctypes over symbol tables (cb_symbols.h)
  *   2  cb_error.c  cb_err_           exceptions across the boundary
  *      cb_libc.c   (libc names)      system, socket, read, clock_nanosleep
  *   3  cb_jsvar.c  cb_jsv_           JS values used from Python (the JavaScriptVariable type)

@@ -6,7 +6,8 @@
 //     source package (chardet, python3-chardet), installed by pip --no-index;
 //   Second: another name and an export.js; both side by side in Node and on a page;
 //   Native: two C extension modules written here (one top-level, one inside a
-//     package) compiled into the wasm with C_EXTENSIONS, and memory sizes;
+//     package) compiled into the wasm with C_EXTENSIONS, a C library for ctypes
+//     (C_LIBRARIES), and memory sizes;
 //   and builds that must fail, each naming its cause.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -215,7 +216,11 @@ describe('custom environments', () => {
   test('Native: C extensions compiled into the wasm (a module, and one inside a package), in the threaded runtime too; memory sizes applied', async () => {
     const native = settingsFolder('Native', {
       'coldbrew_settings.py': 'MODULE_NAME = "Native"\nINITIAL_MEMORY_MB = 48\nMAXIMUM_MEMORY_MB = 256\n' +
-        'C_EXTENSIONS = {"fastmath": ["ext/fastmath.c"], "textkit._speed": ["ext/speed.c"]}\n',
+        'C_EXTENSIONS = {"fastmath": {"sources": ["ext/fastmath.c"], "ctypes": True}, "textkit._speed": ["ext/speed.c"]}\n' +
+        'C_LIBRARIES = {"libgeo": ["lib/geo.c", "lib/units.c"]}\n',
+      'lib/geo.c': 'double geo_scale = 2.0;\ndouble to_metres(double);\n' +
+        'double geo_area(double w, double h) { return to_metres(w) * to_metres(h) * geo_scale; }\n',
+      'lib/units.c': 'double to_metres(double feet) { return feet * 0.3048; }\n',
       'ext/fastmath.c': FASTMATH_C,
       'ext/speed.c': SPEED_C,
       'ext/shout.h': '#define SHOUT_LEVEL 11\n',
@@ -238,6 +243,31 @@ describe('custom environments', () => {
     assert.throws(() => env.run('block = bytearray(300 * 2**20)'), (e) => e.errorData.type === 'MemoryError');
     env.run('print("after", fastmath.fib(10))');
     assert.equal(lines.at(-1), 'after 55');
+    // C_LIBRARIES: ctypes opens libgeo (two files, one library) by a path or a bare name, and reads its variable;
+    // a ctypes-enabled extension opens by its __file__; CDLL(None) sees every table, CPython's C API included.
+    env.run(`
+import ctypes, fastmath
+geo = ctypes.CDLL("/usr/lib/libgeo.so.1")
+geo.geo_area.restype = ctypes.c_double
+geo.geo_area.argtypes = [ctypes.c_double, ctypes.c_double]
+scale = ctypes.c_double.in_dll(ctypes.CDLL("geo"), "geo_scale")
+scale.value = 1.0
+area = round(geo.geo_area(10, 20), 4)
+whole = ctypes.CDLL(None)
+whole.to_metres.restype = ctypes.c_double
+feet = round(whole.to_metres(ctypes.c_double(1)), 4)
+fib_c = ctypes.CDLL(fastmath.__file__)
+named = fastmath.__file__.rsplit("/", 1)[-1]
+api = ctypes.pythonapi.PyLong_FromLong
+api.restype = ctypes.py_object
+built = api(7)
+result = [area, feet, named, built]
+`);
+    assert.deepEqual(env.getVariable('result'), [18.5806, 0.3048, 'fastmath.cpython-313-wasm32-emscripten.so', 7]);
+    assert.throws(() => env.run('import ctypes\nctypes.CDLL("libnothere.so")'),
+      (e) => e.errorData.type === 'OSError' && /libnothere\.so: no such library in this build/.test(e.errorData.message));
+    assert.throws(() => env.run('import ctypes\nctypes.CDLL("libgeo.so").no_such_function'),
+      (e) => e.errorData.type === 'AttributeError' && /undefined symbol: no_such_function/.test(e.errorData.message));
     env.unload();
     // The threaded runtime of this build has them too: load({threadWorkers}) in a custom environment.
     const threaded = env.createNewInstance();
@@ -321,6 +351,9 @@ describe('custom environments', () => {
         /C_EXTENSIONS\['broken'\]: .*broken\.c does not compile:.*error/s],
       [{ 'coldbrew_settings.py': 'C_EXTENSIONS = {"math": ["m.c"]}\n', 'm.c': 'int x;\n' }, /C_EXTENSIONS: already a built-in module of this build: math/],
       [{ 'coldbrew_settings.py': 'C_EXTENSIONS = {"gone": ["nowhere.c"]}\n' }, /C_EXTENSIONS\['gone'\]: no such file .*nowhere\.c/],
+      [{ 'coldbrew_settings.py': 'C_LIBRARIES = {"bad name": ["x.c"]}\n', 'x.c': 'int x;\n' }, /C_LIBRARIES: 'bad name' is not a library name/],
+      [{ 'coldbrew_settings.py': 'C_EXTENSIONS = {"x": {"sources": ["x.c"], "ctypes": "yes"}}\n', 'x.c': 'int x;\n' },
+        /C_EXTENSIONS\['x'\]\['ctypes'\] must be True or False/],
       [{ 'coldbrew_settings.py': 'C_EXTENSIONS = {"x": {"sources": ["x.c"], "cflags": "-O3"}}\n', 'x.c': 'int x;\n' },
         /C_EXTENSIONS\['x'\]\['cflags'\] must be a list of compiler options/],
       [{ 'coldbrew_settings.py': 'C_EXTENSIONS = {"x": {"sources": ["$CPYTHON/Modules/nothing.c"]}}\n' },

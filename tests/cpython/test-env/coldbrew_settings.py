@@ -109,11 +109,13 @@ C_EXTENSIONS = {
         ],
         "cflags": internal,
     },
+    # ctypes' tests open it as a library too: CDLL(_ctypes_test.__file__).
     "_ctypes_test": {
         "sources": [
             modules + "_ctypes/_ctypes_test.c",
         ],
         "cflags": internal,
+        "ctypes": True,
     },
     "xxlimited": {
         "sources": [
