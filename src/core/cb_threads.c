@@ -21,6 +21,8 @@
  */
 #include "coldbrew.h"
 
+#include <string.h>
+
 static char *cb_threads_reason;    /* appended to CPython's message; NULL: CPython's alone */
 static int cb_threads_budget;      /* C recursion budget for new threads; 0: CPython's default */
 
@@ -117,10 +119,41 @@ done:
     return result;
 }
 
-static PyMethodDef cb_threads_start_def = {
-    "start_thread", (PyCFunction)(void (*)(void))cb_threads_start, METH_FASTCALL | METH_KEYWORDS,
-    "Starts a thread (Coldbrew's wrapper of _thread's function: see cb_threads.c).",
-};
+/* One definition per wrapped function: its name, and the original's doc with
+ * its text signature, so help() and inspect.signature() see _thread's own. */
+static PyMethodDef cb_threads_start_defs[3];
+
+static int
+cb_threads_define(PyMethodDef *def, const char *name, PyObject *original)
+{
+    int rc = -1;
+    PyObject *signature = NULL, *doc = NULL, *text = NULL;
+    CB_FAIL_IF_NULL(signature = PyObject_GetAttrString(original, "__text_signature__"));
+    CB_FAIL_IF_NULL(doc = PyObject_GetAttrString(original, "__doc__"));
+    if (doc == Py_None) {
+        Py_SETREF(doc, PyUnicode_FromString(""));
+        CB_FAIL_IF_NULL(doc);
+    }
+    text = signature == Py_None ? Py_NewRef(doc) : PyUnicode_FromFormat("%s%S\n--\n\n%S", name, signature, doc);
+    CB_FAIL_IF_NULL(text);
+    Py_ssize_t size;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+    CB_FAIL_IF_NULL(utf8);
+    char *copy = PyMem_RawMalloc((size_t)size + 1);   /* lives as long as the runtime */
+    if (copy == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(copy, utf8, (size_t)size + 1);
+    PyMem_RawFree((void *)def->ml_doc);
+    *def = (PyMethodDef){name, (PyCFunction)(void (*)(void))cb_threads_start, METH_FASTCALL | METH_KEYWORDS, copy};
+    rc = 0;
+done:
+    Py_XDECREF(signature);
+    Py_XDECREF(doc);
+    Py_XDECREF(text);
+    return rc;
+}
 
 /* Wraps _thread's start functions (and threading's copy, if already imported). */
 int
@@ -136,7 +169,10 @@ cb_threads_install(void)
             PyErr_Clear();   /* not in this version of CPython */
             continue;
         }
-        PyObject *wrapper = PyCFunction_New(&cb_threads_start_def, original);
+        PyObject *wrapper = NULL;
+        if (cb_threads_define(&cb_threads_start_defs[i], names[i], original) == 0) {
+            wrapper = PyCFunction_New(&cb_threads_start_defs[i], original);
+        }
         Py_DECREF(original);
         CB_FAIL_IF_NULL(wrapper);
         int set = PyObject_SetAttrString(thread, names[i], wrapper);

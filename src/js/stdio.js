@@ -1,6 +1,7 @@
 /* Coldbrew's standard streams: the line sink behind onStandardOut and
  * onStandardErr, and the three devices of one instance (/dev/coldbrew-stdin,
- * -stdout, -stderr) that Python's file descriptors 0, 1 and 2 open.
+ * -stdout, -stderr) that Python's file descriptors 0, 1 and 2 open, and
+ * /dev/null's behaviour.
  *
  * A JS exception must never unwind through the wasm stack: a callback that
  * throws becomes EIO, which Python raises as OSError. While a callback runs,
@@ -162,6 +163,9 @@ export function cbMakeStdio(inst) {
     const s = FS.open(path, i === 0 ? 'r' : 'w');
     if (s.fd !== i) throw new Error(`Coldbrew.load(): could not set up ${name}`);
   }
+  // /dev/null as on Linux, where seeking it succeeds (at 0): Emscripten's has
+  // no llseek, so tell() on it failed (logging's RotatingFileHandler(os.devnull)).
+  FS.registerDevice(FS.makedev(1, 3), { read: () => 0, write: (stream, buffer, offset, length) => length, llseek: () => 0 });
 }
 
 /* The last lines without a newline, once Python has finished: a callback

@@ -30,6 +30,13 @@ sys.path.insert(0, "/lib/cpython-tests")
 // The test environment has CPython's C test modules, though this runtime was
 // configured --disable-test-modules: say so where the suite looks (test.support).
 if (fs.existsSync(testEnv)) Coldbrew.run('import sysconfig\nsysconfig.get_config_vars()["TEST_MODULES"] = "yes"');
+// The suite sizes its deep-recursion tests by _testcapi.Py_C_RECURSION_LIMIT,
+// the header's value; Coldbrew lowers the budget at load() to what the
+// engine's stack holds (loader.js cbCRecursionBudget). Tell the suite the
+// budget this thread really has, so its tests probe the real limit.
+if (fs.existsSync(testEnv)) {
+  Coldbrew.run('import _testcapi, _testinternalcapi\n_testcapi.Py_C_RECURSION_LIMIT = _testinternalcapi.get_c_recursion_remaining()');
+}
 let status = 0;
 try {
   Coldbrew.run(`

@@ -46,24 +46,32 @@ def _to_self(sig, send):
     return send()
 
 
-def _wrap_kill(kill):
+def _standing_in_for(original, module, wrapper):
+    """The wrapper under the original's name, doc and module (introspection
+    and the regression suite see os.kill / signal.raise_signal, not ours)."""
+    wrapper.__name__ = wrapper.__qualname__ = original.__name__
+    wrapper.__doc__, wrapper.__module__ = original.__doc__, module
+    return wrapper
+
+
+def _wrap_kill(kill, module):
     def wrapped(pid, sig):
         if pid in (0, -1, os.getpid()):
             return _to_self(sig, lambda: kill(os.getpid(), sig))
         return kill(pid, sig)
-    wrapped.__name__, wrapped.__doc__ = kill.__name__, kill.__doc__
-    return wrapped
+    return _standing_in_for(kill, module, wrapped)
 
 
 def install():
     for mod in (os, posix):
         mod._exit = _exit
         mod.abort = abort
-        mod.kill = _wrap_kill(posix.kill)
+        mod.kill = _wrap_kill(posix.kill, "posix")
         if hasattr(posix, "killpg"):
-            mod.killpg = _wrap_kill(posix.killpg)
+            mod.killpg = _wrap_kill(posix.killpg, "posix")
     raise_signal = signal.raise_signal
-    signal.raise_signal = lambda sig: _to_self(sig, lambda: raise_signal(sig))
+    signal.raise_signal = _standing_in_for(raise_signal, "signal", lambda sig: _to_self(sig, lambda: raise_signal(sig)))
     if hasattr(signal, "pthread_kill"):
         pthread_kill = signal.pthread_kill
-        signal.pthread_kill = lambda tid, sig: _to_self(sig, lambda: pthread_kill(tid, sig))
+        signal.pthread_kill = _standing_in_for(pthread_kill, "signal",
+                                               lambda tid, sig: _to_self(sig, lambda: pthread_kill(tid, sig)))
