@@ -43,6 +43,31 @@ fetch_sources() {
 
 tarball() { awk -v p="$1" '$2 ~ "^"p"_" {print $2}' "$PINS"; }
 
+# ---- Emscripten's JS library, patched ----------------------------------------
+# build/emscripten-patches/*.patch fix the toolchain's JavaScript library (its
+# file system: file times, fstat). They are applied to the installed
+# Emscripten's src/ (only the final link reads it; objects are not affected):
+# the pristine src/ is kept once as src.coldbrew-orig, the patched copy is
+# made from it and swapped in, and a stamp names the patches applied, so
+# changing a patch re-applies the set to the original files.
+EM_PATCHES_KEY="$(cat "$SRC"/build/emscripten-patches/*.patch | cb_hash)"
+patch_emscripten() {
+    local root; root="$(dirname "$(readlink -f "$(command -v emcc)")")"
+    [ "$(cat "$root/.coldbrew-patches" 2>/dev/null)" = "$EM_PATCHES_KEY" ] && return
+    cb_say "patching Emscripten's JS library in $root/src ($(ls "$SRC"/build/emscripten-patches/*.patch | wc -l) patches)"
+    [ -d "$root/src.coldbrew-orig" ] || cp -a "$root/src" "$root/src.coldbrew-orig"
+    rm -rf "$root/src.coldbrew-new"
+    cp -a "$root/src.coldbrew-orig" "$root/src.coldbrew-new"
+    local p
+    for p in "$SRC"/build/emscripten-patches/*.patch; do
+        patch -s -p2 -d "$root/src.coldbrew-new" -i "$p" >>"$LOGS/emscripten-patches.log" 2>&1 \
+            || cb_die emscripten-patches "$LOGS/emscripten-patches.log" "$(basename "$p") does not apply to $root/src"
+    done
+    rm -rf "$root/src.coldbrew-old"
+    mv "$root/src" "$root/src.coldbrew-old" && mv "$root/src.coldbrew-new" "$root/src" && rm -rf "$root/src.coldbrew-old"
+    echo "$EM_PATCHES_KEY" > "$root/.coldbrew-patches"
+}
+
 # ---- step 3: C libraries ---------------------------------------------------
 # Two variants of steps 3, 4 and 6 are built: THREADS=0 (the default runtime,
 # no shared memory) and THREADS=1 (pthreads: every C library and CPython
@@ -203,7 +228,7 @@ LINK_OPT="${COLDBREW_LINK_OPT:--O2}"
 build_runtime() {
     cb_step 6 "Coldbrew runtime (C core + JS API, linked with emcc)"
     local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/*.js \
-        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/symbol_table.py" "$SRC/build/assemble_js.py" "$SRC/build/ensure-esbuild.sh" "$SRC/build/precompress.mjs" "$SRC/dist/package.json"; basename "$STDLIB"; basename "$RTT"; } | cb_hash)"
+        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/symbol_table.py" "$SRC"/build/emscripten-patches/*.patch "$SRC/build/assemble_js.py" "$SRC/build/ensure-esbuild.sh" "$SRC/build/precompress.mjs" "$SRC/dist/package.json"; basename "$STDLIB"; basename "$RTT"; } | cb_hash)"
     RT="$WORK/runtime-$key"
     if [ -f "$RT/.ok" ]; then cb_say "cached: $RT"; echo "runtime-$key" > "$WORK/runtime-current"; return; fi
     local log="$LOGS/runtime.log"; : > "$log"
@@ -230,7 +255,7 @@ build_runtime() {
 build_runtime_threads() {
     cb_say "step 6b: threaded runtime (coldbrew-threads.js/.wasm)"
     local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/emscripten-*.js \
-        "$SRC/build/runtime.mk" "$SRC/build/symbol_table.py" "$SRC/build/precompress.mjs"; } | cb_hash)"
+        "$SRC/build/runtime.mk" "$SRC/build/symbol_table.py" "$SRC"/build/emscripten-patches/*.patch "$SRC/build/precompress.mjs"; } | cb_hash)"
     RTT="$WORK/runtime-threads-$key"
     if [ -f "$RTT/.ok" ]; then cb_say "cached: $RTT"; echo "runtime-threads-$key" > "$WORK/runtime-threads-current"; return; fi
     local log="$LOGS/runtime-threads.log"; : > "$log"
@@ -267,6 +292,7 @@ print_keys() {
 # Every step of both variants; the threaded one first: the default runtime's JS records its size.
 build_all() {
     fetch_sources
+    patch_emscripten
     use_variant 1
     build_deps
     build_cpython

@@ -1,10 +1,10 @@
 /* Coldbrew's guards on Emscripten's virtual file system (MEMFS).
  *
  * An ES module of the API; applied to each instance's FS before Python starts
- * (load()'s preRun). Each guard
- * replaces one FS method with the same behaviour minus a defect found by
- * feeding it hostile input; they stay out of Emscripten's own files so the
- * toolchain is used as Debian ships it.
+ * (load()'s preRun). Each guard replaces one FS method with the same
+ * behaviour minus a defect found by feeding it hostile input. What can only
+ * be fixed inside MEMFS's nodes or the syscalls (file times, fstat, readlink)
+ * is a patch to Emscripten's own files instead: build/emscripten-patches.
  *   - File times: MEMFS keeps times as JS Dates (±8.64e15 ms). Python may set
  *     any time (os.utime(p, (1e13, 1e13))); beyond the range a later stat()
  *     turned NaN into a BigInt and trapped. Times are clamped, as a host file

@@ -134,3 +134,49 @@ describe('saveFiles / loadFiles (Node: a folder on disk)', () => {
     await assert.rejects(c.loadFiles(), /persistHome/);
   });
 });
+
+// Emscripten's file system as the toolchain ships it, fixed by build/emscripten-patches:
+// what Python's os, shutil, tempfile and tarfile rely on.
+describe('the file system behaves as POSIX where Python code relies on it', () => {
+  let cb;
+  before(async () => { cb = await loadedInstance(); });
+
+  test('os.utime keeps the access and modification times apart, to the microsecond; chmod leaves them; copystat copies them', () => {
+    assert.equal(py(cb, `import os, shutil
+os.makedirs("/tmp/times", exist_ok=True)
+open("/tmp/times/a", "w").write("a")
+os.utime("/tmp/times/a", ns=(1_002_003_000, 4_005_006_000))
+st = os.stat("/tmp/times/a")
+os.chmod("/tmp/times/a", 0o600)
+after_chmod = os.stat("/tmp/times/a").st_mtime_ns
+open("/tmp/times/b", "w").write("bb")
+shutil.copystat("/tmp/times/a", "/tmp/times/b")
+os.mkdir("/tmp/times/d")
+os.utime("/tmp/times/d", (7, 8))
+print(st.st_atime_ns, st.st_mtime_ns, after_chmod, os.stat("/tmp/times/b").st_mtime_ns, os.stat("/tmp/times/d").st_mtime)`),
+    '1002003000 4005006000 4005006000 4005006000 8.0');
+  });
+
+  test('os.fstat works on an unlinked file (tempfile.TemporaryFile) and on a pipe (io.open of its end)', () => {
+    assert.equal(py(cb, `import os, io, stat, tempfile
+f = tempfile.TemporaryFile()
+f.write(b"abc"); f.flush()
+r, w = os.pipe()
+reader = io.open(r, "rb", buffering=0)
+os.write(w, b"through")
+print(os.fstat(f.fileno()).st_size, stat.S_ISFIFO(os.fstat(r).st_mode), reader.read(7))`), "3 True b'through'");
+  });
+
+  test('os.readlink gives a relative target as written; making a folder inside a file is NotADirectoryError', () => {
+    assert.equal(py(cb, `import os
+os.makedirs("/tmp/links", exist_ok=True)
+open("/tmp/links/target", "w").write("t")
+os.symlink("target", "/tmp/links/rel")
+open("/tmp/links/file", "w").write("f")
+try:
+    os.mkdir("/tmp/links/file/sub")
+except OSError as e:
+    err = type(e).__name__
+print(os.readlink("/tmp/links/rel"), open("/tmp/links/rel").read(), err)`), 'target t NotADirectoryError');
+  });
+});
