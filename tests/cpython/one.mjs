@@ -37,12 +37,14 @@ if (fs.existsSync(testEnv)) Coldbrew.run('import sysconfig\nsysconfig.get_config
 if (fs.existsSync(testEnv)) {
   Coldbrew.run('import _testcapi, _testinternalcapi\n_testcapi.Py_C_RECURSION_LIMIT = _testinternalcapi.get_c_recursion_remaining()');
 }
+// -u curses: the curses tests run to their own check for _curses (not built:
+// not-applicable.txt says why) instead of stopping at regrtest's resource gate.
 let status = 0;
 try {
   Coldbrew.run(`
 import sys
 from test.libregrtest.main import main
-sys.argv = ["regrtest", "--ignorefile", "/tmp/ignore.txt", "-W", ${JSON.stringify(module)}]
+sys.argv = ["regrtest", "--ignorefile", "/tmp/ignore.txt", "-W", "-u", "curses", ${JSON.stringify(module)}]
 main()
 `);
 } catch (e) {

@@ -117,6 +117,13 @@ C_EXTENSIONS = {
         "cflags": internal,
         "ctypes": True,
     },
+    "_xxtestfuzz": {
+        "sources": [
+            modules + "_xxtestfuzz/_xxtestfuzz.c",
+            modules + "_xxtestfuzz/fuzzer.c",
+        ],
+        "cflags": internal,
+    },
     "xxlimited": {
         "sources": [
             modules + "xxlimited.c",
