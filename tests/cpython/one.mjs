@@ -37,6 +37,21 @@ if (fs.existsSync(testEnv)) Coldbrew.run('import sysconfig\nsysconfig.get_config
 if (fs.existsSync(testEnv)) {
   Coldbrew.run('import _testcapi, _testinternalcapi\n_testcapi.Py_C_RECURSION_LIMIT = _testinternalcapi.get_c_recursion_remaining()');
 }
+// test_argparse, test_getopt and test_optparse import a translation helper
+// (test.support.i18n_helper) that imports test.test_tools, whose module-level
+// guard skips whoever imports it when there are no subprocesses: the whole
+// module was skipped for its one translation test, which requires_subprocess()
+// skips by itself. For them, test.test_tools is imported with the guard lifted.
+if (['test_argparse', 'test_getopt', 'test_optparse'].includes(module)) {
+  Coldbrew.run(`
+from test import support
+support.has_subprocess_support = True
+try:
+    import test.test_tools
+finally:
+    support.has_subprocess_support = False
+`);
+}
 // -u curses: the curses tests run to their own check for _curses (not built:
 // not-applicable.txt says why) instead of stopping at regrtest's resource gate.
 let status = 0;
