@@ -12,9 +12,9 @@
  *   - in a custom build, each C_LIBRARIES entry and each C_EXTENSIONS entry
  *     marked "ctypes": True (docs/custom-builds.md).
  * dlopen(NULL) is the whole program: dlsym on it searches every table, as on
- * a native build. A path opens the table whose name matches the file's name
- * up to its first dot, with or without a "lib" prefix ("/x/libgeo.so.1",
- * "geo", "_ctypes_test.cpython-313-wasm32-emscripten.so"). Anything else
+ * a native build. A path opens the table whose name its file name is, or
+ * starts with before a dot, with or without a "lib" prefix ("/x/libgeo.so.1",
+ * "geo", "libpython3.13.so", "_ctypes_test.cpython-313-wasm32-emscripten.so"). Anything else
  * fails with a message naming the path and the reason, which ctypes raises
  * as OSError. The tables are read-only after start-up, so threads may look
  * symbols up freely; the error text is per thread, as dlerror()'s must be.
@@ -63,20 +63,30 @@ is_ours(void *handle)
     return 0;
 }
 
-/* Does a file name (its part before the first dot) name this library? */
+/* Does `base` name the library `name`: the name itself, or the name then a
+ * dot and anything ("libgeo.so.1", "python3.13.so")? */
+static int
+starts_library(const char *base, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(base, name, n) == 0 && (base[n] == '\0' || base[n] == '.');
+}
+
+/* Does a path's file name name this library, with or without a "lib" prefix
+ * on either side ("libgeo.so" and "geo" for libgeo, "libpython3.13.so" for
+ * python3.13)? */
 static int
 names_library(const char *path, const char *name)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    size_t stem = strcspn(base, ".");
-    if (strlen(name) == stem && strncmp(base, name, stem) == 0) {
+    if (starts_library(base, name)) {
         return 1;
     }
-    if (stem > 3 && strncmp(base, "lib", 3) == 0 && strlen(name) == stem - 3 && strncmp(base + 3, name, stem - 3) == 0) {
+    if (strncmp(base, "lib", 3) == 0 && starts_library(base + 3, name)) {
         return 1;
     }
-    return strncmp(name, "lib", 3) == 0 && strlen(name + 3) == stem && strncmp(base, name + 3, stem) == 0;
+    return strncmp(name, "lib", 3) == 0 && starts_library(base, name + 3);
 }
 
 void *

@@ -285,10 +285,12 @@ result = [area, feet, named, built]
       await page.goto(`${base}/${path.relative(repo, native)}/dist/index.html`);
       const got = await page.evaluate(async () => {
         await Native.load({ hideWarnings: true });
-        Native.run('import sys\nsys.path.insert(0, "/files")\nimport fastmath, textkit\nr = [fastmath.fib(90), textkit.shout("page")]');
+        Native.run('import sys, ctypes\nsys.path.insert(0, "/files")\nimport fastmath, textkit\n' +
+          'geo = ctypes.CDLL("libgeo.so")\ngeo.geo_area.restype = ctypes.c_double\n' +
+          'r = [fastmath.fib(90), textkit.shout("page"), round(geo.geo_area(ctypes.c_double(10), ctypes.c_double(20)), 4)]');
         return Native.getVariable('r');
       });
-      assert.deepEqual(got, [2880067194370816120n, 'PAGE']);
+      assert.deepEqual(got, [2880067194370816120n, 'PAGE', 37.1612]);   // geo_scale is 2.0 in this fresh instance
     } finally {
       await browser.close();
       server.close();

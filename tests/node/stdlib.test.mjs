@@ -69,8 +69,9 @@ buf = ctypes.create_string_buffer(32)
 api.PyOS_snprintf.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
 api.PyOS_snprintf(buf, 32, b"%s=%d", b"n", ctypes.c_int(5))
 optimize = ctypes.c_int.in_dll(api, "Py_OptimizeFlag").value == sys.flags.optimize
-print(api.PyLong_FromLong(2**30), api.PyBytes_FromStringAndSize(b"abcdef", 3), buf.value, optimize, ctypes.CDLL(None).PyErr_Occurred is not None)`),
-    "1073741824 b'abc' b'n=5' True True");
+by_name = ctypes.PyDLL("libpython3.13.so").Py_IsInitialized()
+print(api.PyLong_FromLong(2**30), api.PyBytes_FromStringAndSize(b"abcdef", 3), buf.value, optimize, ctypes.CDLL(None).PyErr_Occurred is not None, by_name)`),
+    "1073741824 b'abc' b'n=5' True True 1");
     assert.throws(() => cb.run('import ctypes\nctypes.pythonapi.Py_NoSuchFunction'), (e) =>
       e.errorData.type === 'AttributeError' && /undefined symbol: Py_NoSuchFunction/.test(e.errorData.message));
   });
