@@ -137,7 +137,7 @@ build_deps() {
 
 # ---- step 4: CPython -------------------------------------------------------
 # Flags CPython is configured with; part of the cache key.
-PY_OPT="${COLDBREW_PY_OPT:--O3}"   # measured against -O3: docs/build.md
+PY_OPT="${COLDBREW_PY_OPT:--O2}"   # the only -O flag CPython sees (CFLAGS="" below); measured: docs/performance.md
 cpython_key() {
     { deps_key; echo "$PY_OPT $PY_THREADS_FLAG"; cat "$SRC"/cpython/patches/*.patch "$SRC/cpython/Setup.local" \
         "$SRC/cpython/config.site-coldbrew"; sed -n '/^build_cpython()/,/^}/p' "$SRC/build/inner.sh"; } | cb_hash
@@ -161,7 +161,7 @@ build_cpython() {
     cb_say "  configure (log: $log)"
     (cd "$PYB/src" && cb_run cpython-configure "$log" env \
         CONFIG_SITE="$PYB/src/Tools/wasm/config.site-wasm32-emscripten $SRC/cpython/config.site-coldbrew" \
-        OPT="-DNDEBUG $PY_OPT" \
+        OPT="-DNDEBUG $PY_OPT" CFLAGS="" \
         ZLIB_CFLAGS="-I$P/include" ZLIB_LIBS="-L$P/lib -lz" \
         BZIP2_CFLAGS="-I$P/include" BZIP2_LIBS="-L$P/lib -lbz2" \
         LIBLZMA_CFLAGS="-I$P/include" LIBLZMA_LIBS="-L$P/lib -llzma" \

@@ -123,6 +123,8 @@ _Py_CheckEmscriptenSignals(void)
     }
 }
 
+static void cb_eval_epoch_tick(void);
+
 void
 _Py_CheckEmscriptenSignalsPeriodically(void)
 {
@@ -138,9 +140,46 @@ _Py_CheckEmscriptenSignalsPeriodically(void)
             cb_js_abandoned();
         }
         cb_async_poll_signal();
+        cb_eval_epoch_tick();
     }
     else if (Py_EMSCRIPTEN_SIGNAL_HANDLING) {
         _Py_emscripten_signal_clock--;
+    }
+}
+
+/* ---- the eval loop's epochs ---------------------------------------------------------- */
+
+/* A wasm engine compiles a function first with a fast baseline compiler and,
+ * once it runs hot, again with its optimizing one; only calls made after that
+ * run the new code. A running activation keeps what it began with (V8 has no
+ * on-stack replacement for wasm), and CPython 3.13 runs Python-to-Python
+ * calls inside one activation of _PyEval_EvalFrameDefault: a program's whole
+ * run would stay on the baseline code its first frame began with, about 25 %
+ * slower (docs/performance.md). cpython/patches/0003 makes an activation that
+ * began before the last advance of _Py_emscripten_eval_epoch run each call it
+ * makes in a new activation. The epochs advance here, at growing intervals
+ * from the first check (the engine's tier-ups, and its deoptimizations back
+ * to the baseline code, happen early): each advance costs at most one more
+ * level of C recursion per Python stack, nine in all. */
+extern int _Py_emscripten_eval_epoch;
+static double cb_epoch_next_ms;          /* when the next epoch begins; 0: not yet timed */
+static double cb_epoch_step_ms = 125;    /* doubles at each advance */
+#define CB_EPOCH_LAST_STEP_MS 32000
+
+static void
+cb_eval_epoch_tick(void)
+{
+    if (cb_epoch_step_ms > CB_EPOCH_LAST_STEP_MS) {
+        return;
+    }
+    double now = emscripten_get_now();
+    if (cb_epoch_next_ms == 0) {
+        cb_epoch_next_ms = now + cb_epoch_step_ms;
+    }
+    else if (now >= cb_epoch_next_ms) {
+        _Py_emscripten_eval_epoch++;
+        cb_epoch_step_ms *= 2;
+        cb_epoch_next_ms = now + cb_epoch_step_ms;
     }
 }
 
@@ -357,7 +396,19 @@ cb_aio_wait(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return PyLong_FromLong(n);
 }
 
+/* Coldbrew._next_eval_epoch(): begins the next epoch now, so that the tests
+ * reach cpython/patches/0003's new-activation path when they choose. */
+static PyObject *
+cb_mod_next_eval_epoch(PyObject *self, PyObject *unused)
+{
+    _Py_emscripten_eval_epoch++;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef cb_aio_functions[] = {
+    {"_next_eval_epoch", cb_mod_next_eval_epoch, METH_NOARGS,
+     "Internal: begins the next epoch of the eval loop now (calls made by activations begun before it run "
+     "in new ones)."},
     {"_asyncio_loop", cb_aio_set_loop, METH_O, "Internal: a Coldbrew asyncio loop starts (True) or stops running."},
     {"_asyncio_wait", (PyCFunction)(void (*)(void))cb_aio_wait, METH_FASTCALL,
      "Internal: waits up to ms milliseconds (< 0: no limit) for a JavaScript Promise to settle; "
