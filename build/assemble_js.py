@@ -13,6 +13,7 @@ import json
 import pathlib
 import re
 import subprocess
+import zipfile
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--core", required=True)
@@ -56,6 +57,15 @@ def protocol_js(header):
     return "".join(out)
 
 
+# The stdlib's bundles (build/split_stdlib.py), named in the core zip's index;
+# a custom build's stdlib has none.
+with zipfile.ZipFile(a.stdlib) as stdlib_zip:
+    try:
+        bundle_index = stdlib_zip.read("coldbrew-stdlib-bundles.txt").decode()
+    except KeyError:
+        bundle_index = ""
+stdlib_bundles = sorted({line.split(" ", 1)[1] for line in bundle_index.splitlines() if line})
+
 core = pathlib.Path(a.core).read_text()
 examples = {p.name: p.read_text() for p in sorted(pathlib.Path(a.examples_dir).glob("*.py"))}
 wasm = pathlib.Path(a.wasm) if a.wasm else pathlib.Path(a.core).with_name("coldbrew.wasm")
@@ -83,6 +93,7 @@ body = ("const CB_EXAMPLES = " + json.dumps(examples, indent=0) + ";\n"
         + f"const CB_VERSION = {json.dumps(version)};   // dist/package.json\n"
         + f"const CB_PYVERSION = {json.dumps(pyversion)};   // CPython's PY_VERSION\n"
         + "const CB_ASSET_SIZES = " + json.dumps(sizes) + ";   // bytes, for load() progress\n"
+        + "const CB_STDLIB_BUNDLES = " + json.dumps(stdlib_bundles) + ";   // stdlib/NAME.zip, fetched on first import\n"
         + f"const CB_MODULE_NAME = {json.dumps(a.module_name)};   // the global / export name (a custom build's MODULE_NAME)\n"
         + f"const CB_FILES_ZIP = {json.dumps(pathlib.Path(a.files_zip).name if a.files_zip else None)};   // a custom build's files/\n"
         + "/* What the global / module export is (a custom build's export.js sets EXPORT). */\n"
@@ -97,5 +108,10 @@ core_esm, n = re.subn(r"\nif \(typeof exports === 'object' && typeof module === 
                       "\n", core)
 if n != 1:
     raise SystemExit("assemble_js: Emscripten's CommonJS export was not found in the factory (did its output change?)")
+prelude_esm = (js / "prelude-esm.js").read_text()
+if prelude_esm.count("/* CB_STDLIB_BUNDLE_ASSETS */") != 1:
+    raise SystemExit("assemble_js: src/js/prelude-esm.js lacks its /* CB_STDLIB_BUNDLE_ASSETS */ line")
+prelude_esm = prelude_esm.replace("/* CB_STDLIB_BUNDLE_ASSETS */", "\n  ".join(
+    f"'stdlib/{b}.zip': new URL('./stdlib/{b}.zip', import.meta.url).href," for b in stdlib_bundles))
 (out / "coldbrew.mjs").write_text(
-    (js / "prelude-esm.js").read_text() + core_esm + "\n" + body + (js / "epilogue-esm.js").read_text())
+    prelude_esm + core_esm + "\n" + body + (js / "epilogue-esm.js").read_text())

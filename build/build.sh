@@ -31,7 +31,7 @@ if [ "$cmd" = clean ]; then
     fi
     rm -rf "$CB_CACHE"
     rm -rf "$repo/dist/coldbrew.wasm" "$repo/dist/coldbrew.js" "$repo/dist/coldbrew.mjs" \
-           "$repo/dist/coldbrew-stdlib.zip" "$repo/dist/coldbrew-stdlib-src.zip" "$repo/dist/coldbrew-threads.wasm" "$repo/dist/coldbrew-threads.js" "$repo"/dist/*.br "$repo/dist/bin" "$repo/dist/pack" "$repo"/dist/*.d.*ts \
+           "$repo/dist/coldbrew-stdlib.zip" "$repo/dist/coldbrew-stdlib-src.zip" "$repo/dist/coldbrew-threads.wasm" "$repo/dist/coldbrew-threads.js" "$repo"/dist/*.br "$repo/dist/stdlib" "$repo/dist/bin" "$repo/dist/pack" "$repo"/dist/*.d.*ts \
            "$repo/dist/LICENSE" "$repo/dist/CHANGELOG.md" "$repo/dist/README.md" "$repo/dist/THIRD-PARTY-NOTICES.txt"
     exit 0
 fi
@@ -166,6 +166,9 @@ for f in coldbrew.wasm coldbrew.js coldbrew.mjs coldbrew-stdlib.zip coldbrew-thr
 done
 mkdir -p "$repo/tests/out"
 cp "$CB_CACHE/work/$out/coldbrew-stdlib-src.zip" "$repo/dist/"   # deflated already: no .br
+# The stdlib's bundles, fetched on first import (build/split_stdlib.py).
+rm -rf "$repo/dist/stdlib"
+cp -r "$CB_CACHE/work/$out/stdlib" "$repo/dist/stdlib"
 cp "$CB_CACHE/work/$out/cpython-tests.zip" "$repo/tests/out/cpython-tests.zip"
 
 # ---- the npm package: dist/ is its root (dist/package.json) -----------------

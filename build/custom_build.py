@@ -376,7 +376,7 @@ def main():
             patterns = patterns + started["files"] + ALWAYS_KEPT
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True)
-        total, kept_count = stdlib_zip(a.runtime / "coldbrew-stdlib.zip", out / "coldbrew-stdlib.zip", patterns, site)
+        total, kept_count = stdlib_zip(a.runtime / "coldbrew-stdlib-full.zip", out / "coldbrew-stdlib.zip", patterns, site)
         sources_zip(a.runtime / "coldbrew-stdlib-src.zip", out / "coldbrew-stdlib-src.zip", patterns)
         bundled = files_zip(folder, out / "coldbrew-files.zip")
         shutil.copy(wasm, out / "coldbrew.wasm")

@@ -200,8 +200,8 @@ check_cpython_modules() {
 # ---- step 5: the packaged standard library ---------------------------------
 build_stdlib() {
     cb_step 5 "standard library zip (.pyc, tzdata)"
-    local key; key="$( { cpython_key; cat "$SRC/build/pack_stdlib.py" "$SRC/build/precompress.mjs" "$SRC"/cpython/lib-patches/*.patch \
-        "$SRC"/src/py/_coldbrew/*.py; dpkg-query -W tzdata; } | cb_hash)"
+    local key; key="$( { cpython_key; cat "$SRC/build/pack_stdlib.py" "$SRC/build/split_stdlib.py" "$SRC/build/stdlib-core.txt" \
+        "$SRC/build/precompress.mjs" "$SRC"/cpython/lib-patches/*.patch "$SRC"/src/py/_coldbrew/*.py; dpkg-query -W tzdata; } | cb_hash)"
     STDLIB="$WORK/stdlib-$key"
     if [ -f "$STDLIB/.ok" ]; then cb_say "cached: $STDLIB"; return; fi
     local log="$LOGS/stdlib.log"; : > "$log"
@@ -215,12 +215,17 @@ build_stdlib() {
         (cd "$STDLIB/Lib" && cb_run stdlib-patch "$log" patch -p1 -i "$p")
     done
     cb_run stdlib "$log" python3.13 "$SRC/build/pack_stdlib.py" --cpython "$PYB/src" --lib "$STDLIB/Lib" \
-        --zoneinfo /usr/share/zoneinfo --out "$STDLIB/coldbrew-stdlib.zip" --sources-out "$STDLIB/coldbrew-stdlib-src.zip" \
+        --zoneinfo /usr/share/zoneinfo --out "$STDLIB/coldbrew-stdlib-full.zip" --sources-out "$STDLIB/coldbrew-stdlib-src.zip" \
         --tests-out "$STDLIB/cpython-tests.zip"
     rm -rf "$STDLIB/Lib"
-    cb_run stdlib "$log" node "$SRC/build/precompress.mjs" "$STDLIB/coldbrew-stdlib.zip"
+    # What load() fetches (start-up and the common imports, build/stdlib-core.txt)
+    # and a bundle per top-level name, fetched on first import. The whole zip
+    # stays in the cache for custom builds, which make their own.
+    cb_run stdlib "$log" python3.13 "$SRC/build/split_stdlib.py" --stdlib "$STDLIB/coldbrew-stdlib-full.zip" \
+        --core-list "$SRC/build/stdlib-core.txt" --out-dir "$STDLIB"
+    cb_run stdlib "$log" node "$SRC/build/precompress.mjs" "$STDLIB/coldbrew-stdlib.zip" "$STDLIB"/stdlib/*.zip
     touch "$STDLIB/.ok"
-    cb_say "  $(du -h "$STDLIB/coldbrew-stdlib.zip" | cut -f1) stdlib, $(du -h "$STDLIB/cpython-tests.zip" | cut -f1) test suite"
+    cb_say "  $(du -h "$STDLIB/coldbrew-stdlib.zip" | cut -f1) stdlib core, $(du -sh "$STDLIB/stdlib" | cut -f1) in bundles, $(du -h "$STDLIB/cpython-tests.zip" | cut -f1) test suite"
 }
 
 # ---- step 6: the Coldbrew runtime -----------------------------------------
@@ -240,7 +245,8 @@ build_runtime() {
         --esbuild "$(bash "$SRC/build/ensure-esbuild.sh")" --python-include "$PYB/src/Include" \
         --stdlib "$STDLIB/coldbrew-stdlib.zip" --threads-wasm "$RTT/coldbrew-threads.wasm"
     cb_run runtime "$log" node "$SRC/build/precompress.mjs" "$RT/coldbrew.wasm" "$RT/coldbrew.js" "$RT/coldbrew.mjs"
-    cp "$STDLIB/coldbrew-stdlib.zip" "$STDLIB/coldbrew-stdlib.zip.br" "$STDLIB/coldbrew-stdlib-src.zip" "$RT/"
+    cp "$STDLIB/coldbrew-stdlib.zip" "$STDLIB/coldbrew-stdlib.zip.br" "$STDLIB/coldbrew-stdlib-src.zip" "$STDLIB/coldbrew-stdlib-full.zip" "$RT/"
+    cp -r "$STDLIB/stdlib" "$RT/stdlib"
     cp "$STDLIB/cpython-tests.zip" "$RT/"
     cp "$RTT"/coldbrew-threads.* "$RT/"   # one folder holds the whole runtime
     touch "$RT/.ok"

@@ -57,6 +57,8 @@
  * of this file becomes `const CB_NAME = "string";` in JS. */
 #define CB_PYTHON_HOME "/usr/local"
 #define CB_STDLIB_PATH "/usr/local/lib/python313.zip"
+/* The stdlib's bundles (stdlib/NAME.zip) once fetched: src/py/_coldbrew/stdlib_bundles.py's BUNDLES_DIR. */
+#define CB_STDLIB_BUNDLES_PATH "/usr/local/lib/python3.13/stdlib-bundles"
 /* A JS Promise reached in a synchronous run (CB_R_SYNC_PROMISE): JS prints it, Python raises RuntimeError with it. */
 #define CB_SYNC_PROMISE_MESSAGE "Python tried to access a JavaScript Promise outside asynchronous mode: a synchronous run cannot wait for it; run the Python code with runAsync(), runFileAsync() or runFunctionAsync() to have Python wait for Promises"
 #define CB_SITE_PACKAGES_PATH "/usr/local/lib/python3.13/site-packages"

@@ -10,7 +10,7 @@
  * storage, vfs, text.
  *
  * Expects from the prelude: cbScriptBase (URL or directory of this file, or null);
- * from build/assemble_js.py: CB_EXAMPLES, CB_ASSET_SIZES, CB_VERSION, CB_PYVERSION.
+ * from build/assemble_js.py: CB_EXAMPLES, CB_ASSET_SIZES, CB_STDLIB_BUNDLES, CB_VERSION, CB_PYVERSION.
  */
 import { PythonKeywords, PythonVariable } from './bridge.js';
 import { PythonError, cbCheckString } from './options.js';

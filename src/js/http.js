@@ -119,6 +119,14 @@ export function cbHost(inAsyncRun, aio, signal, locate) {
       const reply = CB_IS_NODE ? cbHttpNode(req, null) : cbHttpBrowser(req);
       return reply.error || reply.status !== 200 ? null : reply.body;
     },
+    /* Where asset_bytes(name) looks (for error messages), or null. */
+    asset_where(name) {
+      try {
+        return String(locate(name));
+      } catch (e) {
+        return null;
+      }
+    },
     aio_watch: aio.watch,
     aio_take: aio.take,
     http_request(method, url, headers, body, timeout) {

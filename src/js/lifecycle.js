@@ -10,7 +10,7 @@
  * unload: end this load's life; a run still on the stack unwinds with
  * COLDBREW_UNLOADED as soon as control returns to it.
  */
-import { CB_PYTHON_HOME, CB_SITE_PACKAGES_PATH, CB_STDLIB_PATH } from 'coldbrew-protocol';
+import { CB_PYTHON_HOME, CB_SITE_PACKAGES_PATH, CB_STDLIB_BUNDLES_PATH, CB_STDLIB_PATH } from 'coldbrew-protocol';
 import { cbDecodeText, cbTextLength, cbWriteText } from './text.js';
 import { cbHeap } from './heap.js';
 import { cbCreateBridge } from './bridge.js';
@@ -122,6 +122,12 @@ async function start(inst, opts, myGeneration) {
   const locate = cbAssetLocator(opts);
   const stdlibPromise = cbFetchBytes('load', locate('coldbrew-stdlib.zip'), progress);
   const filesPromise = CB_FILES_ZIP ? cbFetchBytes('load', locate(CB_FILES_ZIP), progress) : null;
+  // The stdlib's bundles are fetched on first import, by the main thread
+  // (src/py/_coldbrew/stdlib_bundles.py); threads may not call JavaScript, so
+  // the threaded runtime has them all at start.
+  const bundlesPromise = threads.threaded
+    ? Promise.all(CB_STDLIB_BUNDLES.map((b) => cbFetchBytes('load', locate(`stdlib/${b}.zip`)).then((bytes) => [b, bytes])))
+    : null;
   const wasmWhere = locate(wasmName);
   let wasmFailed;
   const wasmFailure = new Promise((resolve, reject) => { wasmFailed = reject; });
@@ -199,6 +205,10 @@ async function start(inst, opts, myGeneration) {
   inst.aio = Module.coldbrew.aio = cbAioQueue();
   makeFolders(Module.FS);
   Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
+  if (bundlesPromise) {
+    Module.FS.mkdirTree(CB_STDLIB_BUNDLES_PATH);
+    for (const [b, bytes] of await bundlesPromise) Module.FS.writeFile(`${CB_STDLIB_BUNDLES_PATH}/${b}.zip`, bytes);
+  }
   cbMakeStdio(inst);
   cbWithStrings(inst, [threads.reason], (p) => Module._cb_threads_set_reason(p));
   if (startInterpreter(Module, opts.pythonFlags || []) !== 0) {

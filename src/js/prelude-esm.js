@@ -24,4 +24,7 @@ const cbBundledAssets = __dirname !== undefined ? null : {
   'coldbrew.js': new URL('./coldbrew.js', import.meta.url).href,
   'coldbrew-threads.js': new URL('./coldbrew-threads.js', import.meta.url).href,
   'coldbrew-threads.wasm': new URL('./coldbrew-threads.wasm', import.meta.url).href,
+  'coldbrew-stdlib-src.zip': new URL('./coldbrew-stdlib-src.zip', import.meta.url).href,
+  // The stdlib's bundles, fetched on first import (one line each, from build/assemble_js.py):
+  /* CB_STDLIB_BUNDLE_ASSETS */
 };

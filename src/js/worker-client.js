@@ -59,7 +59,8 @@ export async function cbStartWorker(inst, options) {
   // The worker finds the assets where this thread would (a function cannot cross: the answers do).
   const { worker: _, indexURL: _i, locateFile: _l, ...workerOptions } = options;
   const locate = cbAssetLocator(options);
-  const assets = Object.fromEntries(['coldbrew.wasm', 'coldbrew-stdlib.zip', 'coldbrew-threads.js', 'coldbrew-threads.wasm'].map((name) => [name, locate(name)]));
+  const assets = Object.fromEntries(['coldbrew.wasm', 'coldbrew-stdlib.zip', 'coldbrew-threads.js', 'coldbrew-threads.wasm', 'coldbrew-stdlib-src.zip',
+    ...CB_STDLIB_BUNDLES.map((b) => `stdlib/${b}.zip`)].map((name) => [name, locate(name)]));
   const signalBuffer = sharedBuffer(4);
   const stdinBuffer = sharedBuffer(8 + CB_STDIN_BYTES);
   const pageBuffer = cbPageBuffer();

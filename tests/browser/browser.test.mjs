@@ -114,6 +114,35 @@ describe('where the assets are, and host folders, in a page', () => {
   });
 });
 
+describe('the stdlib beyond its core', () => {
+  test('a module outside the core comes from its bundle on first import (brotli); a missing bundle is an ImportError naming its URL', async () => {
+    const context = await suite.browser.newContext();
+    const seen = [];
+    context.on('response', (r) => {
+      const where = new URL(r.url()).pathname;
+      if (where.includes('/stdlib/')) seen.push(`${where} ${r.status()} ${r.headers()['content-encoding']}`);
+    });
+    const page = await openPage(suite.browser, `${suite.base}/tests/browser/page.html`, { context });
+    await loadColdbrew(page);
+    const r = await page.evaluate(async () => {
+      const out = {};
+      Coldbrew.run('import email.mime.text\nm = email.mime.text.MIMEText("hi")');
+      out.type = Coldbrew.getVariable('m["Content-Type"]');
+      const b = Coldbrew.createNewInstance();
+      await b.load({ hideWarnings: true, locateFile: (name) => (name.startsWith('stdlib/') ? `/no/such/${name}` : `/dist/${name}`) });
+      try { b.run('import email'); } catch (e) { out.missing = e.message; }
+      out.after = b.getVariable('__import__("json").dumps([1])');
+      b.unload();
+      return out;
+    });
+    assert.equal(r.type, 'text/plain; charset="us-ascii"');
+    assert.ok(seen.includes('/dist/stdlib/email.zip 200 br'), seen.join(', '));
+    assert.match(r.missing, /ImportError: cannot import 'email': fetching its standard library bundle from http:\/\/127\.0\.0\.1:\d+\/no\/such\/stdlib\/email\.zip failed/);
+    assert.equal(r.after, '[1]');
+    await context.close();
+  });
+});
+
 describe('the API in a page', () => {
   test('PythonError with type, message, line and traceback; the runtime stays usable', async () => {
     const page = await loaded();

@@ -166,6 +166,18 @@ print('after', t.is_alive())`), 'after False');
     assert.equal(py(cb, 'print(1 + 1)'), '2');
   });
 
+  test('a thread imports stdlib modules outside the core: the threaded runtime has every bundle from load()', () => {
+    assert.equal(py(cb, `
+import threading
+got = []
+def work():
+    import email.mime.text, xml.dom.minidom, fractions
+    got.append(email.mime.text.MIMEText("x")["Content-Type"])
+    got.append(xml.dom.minidom.parseString("<r/>").documentElement.tagName)
+t = threading.Thread(target=work); t.start(); t.join()
+print(got)`), `['text/plain; charset="us-ascii"', 'r']`);
+  });
+
   test('200 threads started and joined in batches of 4', () => {
     assert.equal(py(cb, `
 import threading

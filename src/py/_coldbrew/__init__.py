@@ -12,5 +12,10 @@ def set_host(services):
     global host
     import Coldbrew
     host = Coldbrew._pin_variable(services)   # not released by destroy_all_variables()
+    import sys
+    from . import stdlib_bundles   # first: the stdlib modules left out of the core zip come through it
+    core = next((p for p in sys.path if p.endswith(".zip")), None)
+    if core:
+        stdlib_bundles.install(core)
     from . import process
     process.install()

@@ -1,6 +1,6 @@
 """Source lines of the standard library, for tracebacks and inspect.
 
-The stdlib ships compiled (.pyc in coldbrew-stdlib.zip), so linecache finds no
+The stdlib ships compiled (.pyc in coldbrew-stdlib.zip and its bundles), so linecache finds no
 source for its frames; cpython/lib-patches/0005 asks lines() first. The
 sources are a second archive, coldbrew-stdlib-src.zip, next to the first: the
 host reads it (Node) or fetches it (browsers, a synchronous request) the first
@@ -8,12 +8,10 @@ time a line is wanted, never at start-up. JavaScript belongs to Python's main
 thread, so other threads get no lines until the main thread has fetched them.
 A missing archive is remembered: no source lines, and no second attempt.
 """
-import sys
-
 import _coldbrew
+from .stdlib_bundles import member
 
 ARCHIVE = "coldbrew-stdlib-src.zip"
-_PREFIX = next((p for p in sys.path if p.endswith(".zip")), "/usr/local/lib/python313.zip") + "/"
 _archive = None    # a ZipFile once read; False when the archive is not there
 
 
@@ -34,15 +32,16 @@ def _open():
 
 def lines(filename):
     """The source lines (each ending in a newline) of a stdlib file, or None."""
-    if not filename.startswith(_PREFIX):
+    inside = member(filename)   # in the stdlib zip, or in a bundle of it
+    if inside is None:
         return None
-    if filename.endswith(".pyc"):   # a module's __file__ in the zip (only .pyc is there)
-        filename = filename[:-1]
+    if inside.endswith(".pyc"):   # a module's __file__ in the zip (only .pyc is there)
+        inside = inside[:-1]
     archive = _archive if _archive is not None else _open()
     if not archive:
         return None
     try:
-        text = archive.read(filename[len(_PREFIX):]).decode("utf-8")
+        text = archive.read(inside).decode("utf-8")
     except (KeyError, UnicodeDecodeError):
         return None
     import io

@@ -1,7 +1,8 @@
 """Which parts of Python a program used, for slimming a custom build.
 
 load({monitorFileUsage: true}) calls start(): from then on every read from the
-standard library zip is recorded (module code through zipimport, and data
+standard library zip, or from a bundle of it fetched on first import
+(stdlib_bundles.py), is recorded (module code through zipimport, and data
 files such as zoneinfo's through zipfile), on top of what start-up had already
 loaded. Coldbrew.getUsedFiles() returns used_files(): the zip's paths, one a
 line, the format of a custom build's keeplist.txt (docs/custom-builds.md).
@@ -10,15 +11,15 @@ no code imported, the list for its UNUSED_BUILTIN_MODULES setting.
 """
 import sys
 
+from .stdlib_bundles import member
+
 _used = None
-_prefix = None
 
 
 def start(archive):
-    """Starts recording reads from `archive` (the standard library zip)."""
-    global _used, _prefix
+    """Starts recording reads from `archive` (the standard library zip) and its bundles."""
+    global _used
     import zipimport
-    _prefix = archive + "/"
     _used = set()
     for module in list(sys.modules.values()):   # what start-up loaded (frozen modules have no file)
         _note(getattr(module, "__file__", None))
@@ -37,28 +38,29 @@ def start(archive):
 
     def get_resource_reader(self, fullname):
         reader = get_reader(self, fullname)
-        _watch_zipfile(archive)
+        _watch_zipfile()
         return reader
     zipimport.zipimporter.get_resource_reader = get_resource_reader
 
 
-def _watch_zipfile(archive):
+def _watch_zipfile():
     zipfile = sys.modules.get("zipfile")
     if zipfile is None or getattr(zipfile.ZipFile.open, "_coldbrew_usage", False):
         return
     open_member = zipfile.ZipFile.open
 
     def open(self, name, *args, **kwargs):
-        if self.filename == archive:
-            _note(_prefix + (name.filename if isinstance(name, zipfile.ZipInfo) else name))
+        if isinstance(self.filename, str):
+            _note(self.filename + "/" + (name.filename if isinstance(name, zipfile.ZipInfo) else name))
         return open_member(self, name, *args, **kwargs)
     open._coldbrew_usage = True
     zipfile.ZipFile.open = open
 
 
 def _note(path):
-    if isinstance(path, str) and path.startswith(_prefix):
-        _used.add(path[len(_prefix):])
+    inside = member(path)
+    if inside is not None:
+        _used.add(inside)
 
 
 def used_files():
