@@ -170,7 +170,7 @@ build_cpython() {
         LDFLAGS="-L$P/lib" \
         emconfigure ./configure -C --host=wasm32-unknown-emscripten --build="$(./config.guess)" \
             --with-emscripten-target=browser --disable-wasm-dynamic-linking "$PY_THREADS_FLAG" \
-            --disable-test-modules --with-ensurepip=no \
+            --disable-test-modules --with-ensurepip=no --with-pymalloc \
             --with-build-python=/usr/bin/python3.13)
     cb_say "  make (log: $log)"
     # Only what the runtime links against: libpython (with the built-in modules),

@@ -11,13 +11,19 @@ with errorData.exitCode, and the runtime stays usable. The CLI maps that code
 to its own exit status; the library never touches process.exitCode.
 Signals Python handles (SIGINT -> KeyboardInterrupt, handlers set with
 signal.signal) and signals to other pids keep their usual behaviour.
+It works on `_signal`, the C module that `signal` re-exports, so that start-up
+does not import `signal` (and the enum, functools and collections modules it
+brings: a third of start-up's imports); `signal`, imported later, takes the
+stand-ins from there.
 """
 import os
 import posix
-import signal
+import sys
 
-_IGNORED_BY_DEFAULT = {signal.SIGCHLD, signal.SIGURG, signal.SIGWINCH}
-_STOP = {signal.SIGSTOP, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU, signal.SIGCONT}
+import _signal
+
+_IGNORED_BY_DEFAULT = {_signal.SIGCHLD, _signal.SIGURG, _signal.SIGWINCH}
+_STOP = {_signal.SIGSTOP, _signal.SIGTSTP, _signal.SIGTTIN, _signal.SIGTTOU, _signal.SIGCONT}
 
 
 class _Exit(SystemExit):
@@ -31,17 +37,17 @@ def _exit(status):
 
 def abort():
     """Ends the Coldbrew run with status 134 (SIGABRT), as os.abort() ends a process."""
-    raise _Exit(128 + signal.SIGABRT)
+    raise _Exit(128 + _signal.SIGABRT)
 
 
 def _to_self(sig, send):
     sig = int(sig)
     if sig == 0:
         return None   # "is it alive?": yes
-    handler = signal.getsignal(sig) if sig not in (signal.SIGKILL, signal.SIGSTOP) else signal.SIG_DFL
-    if handler == signal.SIG_DFL and sig not in _IGNORED_BY_DEFAULT and sig not in _STOP:
+    handler = _signal.getsignal(sig) if sig not in (_signal.SIGKILL, _signal.SIGSTOP) else _signal.SIG_DFL
+    if handler == _signal.SIG_DFL and sig not in _IGNORED_BY_DEFAULT and sig not in _STOP:
         raise _Exit(128 + sig)
-    if handler == signal.SIG_IGN or handler == signal.SIG_DFL:
+    if handler == _signal.SIG_IGN or handler == _signal.SIG_DFL:
         return None
     return send()
 
@@ -69,9 +75,15 @@ def install():
         mod.kill = _wrap_kill(posix.kill, "posix")
         if hasattr(posix, "killpg"):
             mod.killpg = _wrap_kill(posix.killpg, "posix")
-    raise_signal = signal.raise_signal
-    signal.raise_signal = _standing_in_for(raise_signal, "signal", lambda sig: _to_self(sig, lambda: raise_signal(sig)))
-    if hasattr(signal, "pthread_kill"):
-        pthread_kill = signal.pthread_kill
-        signal.pthread_kill = _standing_in_for(pthread_kill, "signal",
-                                               lambda tid, sig: _to_self(sig, lambda: pthread_kill(tid, sig)))
+    # In _signal, which `signal` copies its functions from when it is imported
+    # (and in `signal` too if something imported it already).
+    modules = [_signal] + ([sys.modules["signal"]] if "signal" in sys.modules else [])
+    raise_signal = _signal.raise_signal
+    wrapped = _standing_in_for(raise_signal, "signal", lambda sig: _to_self(sig, lambda: raise_signal(sig)))
+    for mod in modules:
+        mod.raise_signal = wrapped
+    if hasattr(_signal, "pthread_kill"):
+        pthread_kill = _signal.pthread_kill
+        wrapped = _standing_in_for(pthread_kill, "signal", lambda tid, sig: _to_self(sig, lambda: pthread_kill(tid, sig)))
+        for mod in modules:
+            mod.pthread_kill = wrapped

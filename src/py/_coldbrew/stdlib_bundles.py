@@ -21,21 +21,31 @@ BUNDLES_DIR = "/usr/local/lib/python3.13/stdlib-bundles"
 INDEX = "coldbrew-stdlib-bundles.txt"
 
 _core = None        # the core zip's path
-_bundle_of = {}     # module name -> bundle name
+_bundle_of = None   # module name -> bundle name, read from the index on first need
 
 
 def install(core):
-    """Reads the index from the core zip `core` and adds the finder (once)."""
-    global _core, _bundle_of
-    import zipimport
+    """Adds the finder for the stdlib whose core zip is `core` (once). Start-up
+    does not read the index: the finder does, the first time an import gets to it."""
+    global _core
     _core = core
-    try:
-        text = zipimport.zipimporter(core).get_data(INDEX).decode()
-    except OSError:
-        return   # a custom build's stdlib: no bundles
-    _bundle_of = dict(line.split(" ", 1) for line in text.splitlines() if line)
     if BundleFinder not in sys.meta_path:
         sys.meta_path.append(BundleFinder)
+
+
+def _index():
+    global _bundle_of
+    if _bundle_of is None:
+        import zipimport
+        importer = sys.path_importer_cache.get(_core)
+        if not isinstance(importer, zipimport.zipimporter):
+            importer = zipimport.zipimporter(_core)
+        try:
+            text = importer.get_data(INDEX).decode()
+        except OSError:
+            text = ""   # a custom build's stdlib: no bundles
+        _bundle_of = dict(line.split(" ", 1) for line in text.splitlines() if line)
+    return _bundle_of
 
 
 def asset(bundle):
@@ -71,7 +81,7 @@ class BundleFinder:
 
     @classmethod
     def find_spec(cls, fullname, path=None, target=None):
-        bundle = _bundle_of.get(fullname)
+        bundle = _index().get(fullname)
         if bundle is None:
             return None
         import zipimport
