@@ -1,4 +1,7 @@
-"""Benchmark workloads, run the same way natively and inside Coldbrew.
+"""Benchmark workloads, run the same way natively, inside Coldbrew and inside Pyodide.
+Function calls (fib_recursive), big integers (fib_bigint), file I/O (file_io),
+dicts/json/regex (mix), string methods/regex/formatting/json (strings),
+classes and attributes (classes), and asyncio tasks (asyncio_tasks).
 Each function returns a value (checked equal across runtimes) and is timed
 with time.perf_counter inside Python, best of REPEAT."""
 import json
@@ -48,6 +51,68 @@ def mix():
     return total
 
 
+def strings():
+    text = " ".join("word%d, Other-%d; thing_%d." % (i, i * 7, i % 13) for i in range(400))
+    pattern = re.compile(r"([A-Za-z]+)[-_]?(\d+)")
+    total = 0
+    for i in range(60):
+        parts = text.split()
+        total += sum(len(p) for p in parts)
+        total += len(pattern.sub(lambda m: m.group(1).upper() + m.group(2)[::-1], text))
+        total += len(",".join(sorted(set(p.strip(",.;").lower() for p in parts))))
+        total += len("{:>8}|{:<6}|{:^5}".format(i, text[i], "x") * 50)
+        total += len(json.loads(json.dumps({"t": text[:2000], "n": list(range(50))}))["t"])
+        total += text.count("thing") + len(text.replace("word", "w").encode("utf-8"))
+    return total
+
+
+class Shape:
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def area(self):
+        return 0.0
+
+
+class Rect(Shape):
+    __slots__ = ("w", "h")
+
+    def __init__(self, w, h):
+        super().__init__("rect")
+        self.w, self.h = w, h
+
+    def area(self):
+        return self.w * self.h
+
+    @property
+    def perimeter(self):
+        return 2 * (self.w + self.h)
+
+
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def moved(self, dx, dy):
+        return Point(self.x + dx, self.y + dy)
+
+
+def classes():
+    total = 0.0
+    shapes = [Rect(i % 7 + 1, i % 5 + 1) for i in range(300)]
+    for _ in range(600):
+        for s in shapes:
+            total += s.area() + s.perimeter
+        p = Point(0, 0)
+        for i in range(100):
+            p = p.moved(1, -1)
+        total += p.x - p.y + len(getattr(shapes[0], "name"))
+    return int(total)
+
+
 def asyncio_tasks():
     import asyncio
 
@@ -70,10 +135,11 @@ def run_all(folder, warmup=True):
     """Times each workload (best of REPEAT) after one untimed round, so a JIT
     engine's tier-up (V8 compiles hot wasm in the background) is not measured."""
     if warmup:
-        fib_recursive(), fib_bigint(), file_io(folder), mix(), asyncio_tasks()
+        fib_recursive(), fib_bigint(), file_io(folder), mix(), strings(), classes(), asyncio_tasks()
     results = {}
     for name, fn in [("fib_recursive", fib_recursive), ("fib_bigint", fib_bigint),
-                     ("file_io", lambda: file_io(folder)), ("mix", mix), ("asyncio_tasks", asyncio_tasks)]:
+                     ("file_io", lambda: file_io(folder)), ("mix", mix), ("strings", strings),
+                     ("classes", classes), ("asyncio_tasks", asyncio_tasks)]:
         best = None
         for _ in range(REPEAT):
             t0 = time.perf_counter()
