@@ -11,7 +11,7 @@ build/stdlib_core.mjs regenerates it). Writes, in --out-dir:
                         a line for each module left out.
   stdlib/NAME.zip       a bundle for each top-level name (package or module):
                         its files that the core does not hold, at the same zip
-                        paths. src/py/_coldbrew/stdlib_bundles.py fetches one the
+                        paths; small ones share a bundle (small-N.zip). src/py/_coldbrew/stdlib_bundles.py fetches one the
                         first time a module in it is imported.
 The zips are stored, not deflated, like the whole one: they travel brotli-
 compressed (build/precompress.mjs).
@@ -33,6 +33,35 @@ def module_name(path):
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
+
+
+# Bundlers inline small assets as data: URLs (Vite: under 4 KiB), which a page's
+# Content-Security-Policy may refuse to fetch: top-level names smaller than this
+# share a bundle with their neighbours in name order (small-1, small-2, ...).
+MIN_BUNDLE = 8192
+
+
+def merge_small(bundles):
+    out, group, size = {}, [], 0
+    groups = []
+    for name, members in sorted(bundles.items()):
+        n = sum(i.file_size for i in members)
+        if n >= MIN_BUNDLE:
+            out[name] = members
+            continue
+        group += members
+        size += n
+        if size >= MIN_BUNDLE:
+            groups.append(group)
+            group, size = [], 0
+    if group:
+        if groups:
+            groups[-1] += group   # the remainder joins the last group, keeping each at the minimum
+        else:
+            groups.append(group)
+    for number, members in enumerate(groups, 1):
+        out[f"small-{number}"] = members
+    return out
 
 
 def copy(src, dst, info):
@@ -67,6 +96,7 @@ def main():
         for info in infos:
             if info.filename not in in_core:
                 bundles.setdefault(info.filename.split("/")[0].removesuffix(".pyc"), []).append(info)
+        bundles = merge_small(bundles)
 
         index = []
         (a.out_dir / "stdlib").mkdir(parents=True, exist_ok=True)

@@ -124,9 +124,10 @@ async function start(inst, opts, myGeneration) {
   const filesPromise = CB_FILES_ZIP ? cbFetchBytes('load', locate(CB_FILES_ZIP), progress) : null;
   // The stdlib's bundles are fetched on first import, by the main thread
   // (src/py/_coldbrew/stdlib_bundles.py); threads may not call JavaScript, so
-  // the threaded runtime has them all at start.
+  // the threaded runtime has them all at start. One that cannot be fetched is
+  // left to the main thread's import, whose ImportError names its URL.
   const bundlesPromise = threads.threaded
-    ? Promise.all(CB_STDLIB_BUNDLES.map((b) => cbFetchBytes('load', locate(`stdlib/${b}.zip`)).then((bytes) => [b, bytes])))
+    ? Promise.all(CB_STDLIB_BUNDLES.map((b) => cbFetchBytes('load', locate(`stdlib/${b}.zip`)).then((bytes) => [b, bytes], () => [b, null])))
     : null;
   const wasmWhere = locate(wasmName);
   let wasmFailed;
@@ -207,7 +208,7 @@ async function start(inst, opts, myGeneration) {
   Module.FS.writeFile(CB_STDLIB_PATH, stdlib);
   if (bundlesPromise) {
     Module.FS.mkdirTree(CB_STDLIB_BUNDLES_PATH);
-    for (const [b, bytes] of await bundlesPromise) Module.FS.writeFile(`${CB_STDLIB_BUNDLES_PATH}/${b}.zip`, bytes);
+    for (const [b, bytes] of await bundlesPromise) if (bytes) Module.FS.writeFile(`${CB_STDLIB_BUNDLES_PATH}/${b}.zip`, bytes);
   }
   cbMakeStdio(inst);
   cbWithStrings(inst, [threads.reason], (p) => Module._cb_threads_set_reason(p));

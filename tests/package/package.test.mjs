@@ -37,7 +37,12 @@ after(() => fs.rmSync(project, { recursive: true, force: true }));
 
 describe('the package', () => {
   test('the tarball holds both runtimes, their .br copies, types, the CLI, licences and notes; nothing else', () => {
-    const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, '')).sort();
+    const all = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, '')).sort();
+    // The stdlib's bundles: each with its .br copy, one of them email's.
+    const bundles = all.filter((f) => f.startsWith('stdlib/'));
+    assert.ok(bundles.includes('stdlib/email.zip') && bundles.includes('stdlib/email.zip.br'), bundles.join(' '));
+    assert.ok(bundles.every((f) => /^stdlib\/[\w.-]+\.zip(\.br)?$/.test(f)) && bundles.length % 2 === 0);
+    const files = all.filter((f) => !f.startsWith('stdlib/'));
     assert.deepEqual(files, ['CHANGELOG.md', 'LICENSE', 'README.md', 'THIRD-PARTY-NOTICES.txt', 'bin/coldbrew',
       'coldbrew-stdlib-src.zip', 'coldbrew-stdlib.zip', 'coldbrew-stdlib.zip.br', 'coldbrew-threads.js', 'coldbrew-threads.js.br', 'coldbrew-threads.wasm',
       'coldbrew-threads.wasm.br', 'coldbrew.d.mts', 'coldbrew.d.ts', 'coldbrew.js', 'coldbrew.js.br',
@@ -166,7 +171,9 @@ describe('bundled apps in Chromium', () => {
     const out = path.join(app(), 'out-esbuild');
     fs.mkdirSync(out, { recursive: true });
     inProject(bin('esbuild'), ['main.js', '--bundle', '--format=esm', `--outfile=${out}/main.js`, '--log-level=warning'], { cwd: app() });
-    for (const f of ['coldbrew.wasm', 'coldbrew-stdlib.zip', 'coldbrew.js', 'coldbrew-threads.js', 'coldbrew-threads.wasm']) fs.copyFileSync(path.join(project, 'node_modules', name, f), path.join(out, f));
+    for (const f of ['coldbrew.wasm', 'coldbrew-stdlib.zip', 'stdlib', 'coldbrew.js', 'coldbrew-threads.js', 'coldbrew-threads.wasm']) {
+      fs.cpSync(path.join(project, 'node_modules', name, f), path.join(out, f), { recursive: true });
+    }
     fs.copyFileSync(path.join(app(), 'index.html'), path.join(out, 'index.html'));
     assert.deepEqual(await runApp(out), expected);
   });
