@@ -75,18 +75,20 @@ export async function measureBrowser(rounds = 5) {
   const browser = await launch();
   const result = { pyodideVersion: pyodide.version };
   try {
-    for (const [name, url] of [['coldbrew', `${base}/bench/page.html`], ['pyodide', `${pyBase}/page.html`]]) {
-      const cold = [], warm = [];
-      for (let i = 0; i < rounds; i++) {
+    // Rounds interleave the two pages, so that the machine's drift (docs/performance.md) falls on both.
+    const pages = [['coldbrew', `${base}/bench/page.html`], ['pyodide', `${pyBase}/page.html`]];
+    const runs = Object.fromEntries(pages.map(([name]) => [name, { cold: [], warm: [] }]));
+    for (let i = 0; i < rounds; i++) {
+      for (const [name, url] of pages) {
         const context = await browser.newContext();
-        cold.push(await visit(context, url));
-        warm.push(await visit(context, url));
+        runs[name].cold.push(await visit(context, url));
+        runs[name].warm.push(await visit(context, url));
         await context.close();
       }
-      const med = (runs) => ({ loaded: median(runs.map((r) => r.loaded)), first: median(runs.map((r) => r.first)),
-        bytes: median(runs.map((r) => r.bytes)) });
-      result[name] = { cold: med(cold), warm: med(warm) };
     }
+    const med = (list) => ({ loaded: median(list.map((r) => r.loaded)), first: median(list.map((r) => r.first)),
+      bytes: median(list.map((r) => r.bytes)) });
+    for (const [name] of pages) result[name] = { cold: med(runs[name].cold), warm: med(runs[name].warm) };
   } finally {
     await browser.close();
     server.close();
