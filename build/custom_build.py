@@ -37,6 +37,14 @@ import subprocess
 import sys
 import zipfile
 
+# Built-in modules the runtime imports only if they are there: Coldbrew's zip
+# helpers import zipfile, which imports bz2 and lzma inside try/except
+# ImportError. A build without them reads and writes stored and deflated
+# archives, and zipfile names the missing module for a bzip2 or LZMA one.
+# (bench/module-bytes.mjs: _lzma and liblzma are 54 KiB of the brotli wasm,
+# _bz2 and libbz2 20 KiB.)
+OPTIONAL_FOR_RUNTIME = ("_bz2", "_lzma")
+
 DEFAULTS = {"MODULE_NAME": "Coldbrew", "NODE": True, "BROWSER": True, "INITIAL_MEMORY_MB": 32,
             "MAXIMUM_MEMORY_MB": 4096, "UNUSED_BUILTIN_MODULES": [], "C_EXTENSIONS": {}, "C_LIBRARIES": {}}
 # Always kept in a slimmed stdlib: Coldbrew's own helpers (HTTP, asyncio, zip
@@ -225,7 +233,7 @@ def link(args, settings, probe_result, work, threads=False):
     not_builtin = [m for m in drop if m not in present]
     if not_builtin:
         raise BuildError(f"UNUSED_BUILTIN_MODULES: not a built-in module of this build: {', '.join(not_builtin)}")
-    needed = [m for m in drop if m not in probe_result["unused"]]
+    needed = [m for m in drop if m not in probe_result["unused"] and m not in OPTIONAL_FOR_RUNTIME]
     if needed:
         raise BuildError(f"UNUSED_BUILTIN_MODULES: Python's start-up or Coldbrew's runtime imports "
                          f"{', '.join(needed)}; they cannot be left out")

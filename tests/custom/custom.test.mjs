@@ -118,7 +118,9 @@ describe('custom environments', () => {
     const Coldbrew = require(path.join(repo, 'dist/coldbrew.js'));
     const probe = Coldbrew.createNewInstance();
     return probe.load({ hideWarnings: true }).then(() => {
-      const unused = probe.getUnusedModules().filter((m) => ['_sqlite3', '_decimal', '_codecs_jp', '_elementtree', 'pyexpat'].includes(m));
+      const unused = probe.getUnusedModules().filter((m) => ['_sqlite3', '_decimal', '_codecs_jp', '_elementtree', 'pyexpat', '_lzma', '_bz2'].includes(m));
+      // _lzma and _bz2 are imported by zipfile only if present: the runtime's zip helpers work without them.
+      assert.ok(unused.includes('_lzma') && unused.includes('_bz2'), `getUnusedModules() at start: ${unused}`);
       probe.unload();
       textTool = settingsFolder('TextTool', {
         'coldbrew_settings.py': `MODULE_NAME = "TextTool"\nUNUSED_BUILTIN_MODULES = ${JSON.stringify(unused)}\nINITIAL_MEMORY_MB = 24\n`,
@@ -157,9 +159,24 @@ describe('custom environments', () => {
     assert.deepEqual(lines, ['{"count": 8, "the": 3}', 'hello, custom utf-8']);
     env.run('print(open("/files/data/notes.txt").read().strip())\nimport os\nprint(os.environ["COLDBREW_MODULE_NAME"])');
     assert.deepEqual(lines.slice(2), ['bundled', 'TextTool']);
-    for (const [source, message] of [['import _sqlite3', "No module named '_sqlite3'"], ['import email.message', "No module named 'email'"]]) {
+    for (const [source, message] of [['import _sqlite3', "No module named '_sqlite3'"], ['import email.message', "No module named 'email'"],
+      ['import lzma', "No module named '_lzma'"]]) {
       assert.throws(() => env.run(source), (e) => e.errorData.type === 'ModuleNotFoundError' && e.errorData.message === message, source);
     }
+    // Without _lzma and _bz2, zip archives still work (the runtime's helpers and zipfile), and an LZMA
+    // one names what is missing.
+    const zipped = await env.addFilesFromZip('/unzipped', path.join(textTool, 'dist/coldbrew-files.zip'));
+    assert.ok(zipped > 0, `addFilesFromZip: ${zipped}`);
+    env.run(`import io, zipfile
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("a.txt", "deflated " * 50)
+print(zipfile.ZipFile(buf).read("a.txt").decode()[:8])
+try:
+    zipfile.ZipFile(io.BytesIO(), "w", zipfile.ZIP_LZMA)
+except RuntimeError as e:
+    print(e)`);
+    assert.deepEqual(lines.slice(-2), ['deflated', 'Compression requires the (missing) lzma module']);
     env.run('print("still fine")');
     assert.equal(lines.at(-1), 'still fine');
     env.unload();
