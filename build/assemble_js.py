@@ -27,6 +27,7 @@ ap.add_argument("--threads-wasm", required=True, help="coldbrew-threads.wasm (it
 ap.add_argument("--module-name", default="Coldbrew", help="a custom build's MODULE_NAME: the global / export name")
 ap.add_argument("--export-js", help="a custom build's export.js: sets EXPORT, what MODULE_NAME is set to")
 ap.add_argument("--files-zip", help="a custom build's bundled files (extracted into /files by load())")
+ap.add_argument("--tables", help="build/static_tables.py's bundles (_tables_MODULE.zip): tables taken out of the wasm")
 ap.add_argument("--esbuild", required=True, help="the esbuild binary (build/ensure-esbuild.sh)")
 ap.add_argument("--python-include", required=True, help="CPython's Include folder (patchlevel.h: PY_VERSION)")
 a = ap.parse_args()
@@ -65,6 +66,10 @@ with zipfile.ZipFile(a.stdlib) as stdlib_zip:
     except KeyError:
         bundle_index = ""
 stdlib_bundles = sorted({line.split(" ", 1)[1] for line in bundle_index.splitlines() if line})
+# The C modules whose static tables coldbrew.wasm lacks (build/static_tables.py):
+# their bundles come on first import too, and Python writes the tables back.
+table_modules = sorted(p.stem[len("_tables_"):] for p in pathlib.Path(a.tables).glob("_tables_*.zip")) if a.tables else []
+stdlib_bundles = sorted(stdlib_bundles + [f"_tables_{m}" for m in table_modules])
 
 core = pathlib.Path(a.core).read_text()
 examples = {p.name: p.read_text() for p in sorted(pathlib.Path(a.examples_dir).glob("*.py"))}
@@ -94,6 +99,7 @@ body = ("const CB_EXAMPLES = " + json.dumps(examples, indent=0) + ";\n"
         + f"const CB_PYVERSION = {json.dumps(pyversion)};   // CPython's PY_VERSION\n"
         + "const CB_ASSET_SIZES = " + json.dumps(sizes) + ";   // bytes, for load() progress\n"
         + "const CB_STDLIB_BUNDLES = " + json.dumps(stdlib_bundles) + ";   // stdlib/NAME.zip, fetched on first import\n"
+        + "const CB_TABLE_MODULES = " + json.dumps(table_modules) + ";   // C modules whose tables are in stdlib/_tables_NAME.zip\n"
         + f"const CB_MODULE_NAME = {json.dumps(a.module_name)};   // the global / export name (a custom build's MODULE_NAME)\n"
         + f"const CB_FILES_ZIP = {json.dumps(pathlib.Path(a.files_zip).name if a.files_zip else None)};   // a custom build's files/\n"
         + "/* What the global / module export is (a custom build's export.js sets EXPORT). */\n"

@@ -225,7 +225,9 @@ def link(args, settings, probe_result, work, threads=False):
     runtime, pyb, link_libs = ((args.threads_runtime, args.threads_pyb, args.threads_link_libs) if threads
                                else (args.runtime, args.pyb, args.link_libs))
     if not drop and not add and not libraries and memory == (DEFAULTS["INITIAL_MEMORY_MB"], DEFAULTS["MAXIMUM_MEMORY_MB"]):
-        return runtime / f"{name}.wasm", runtime / glue
+        # coldbrew-full.wasm: the default wasm before build/static_tables.py took
+        # tables out of it (a custom build's stdlib is one zip, without bundles).
+        return runtime / ("coldbrew-threads.wasm" if threads else "coldbrew-full.wasm"), runtime / glue
     out = work / ("link-threads" if threads else "link")
     shutil.rmtree(out, ignore_errors=True)
     (out / "obj").mkdir(parents=True)

@@ -233,20 +233,25 @@ LINK_OPT="${COLDBREW_LINK_OPT:--O2}"
 build_runtime() {
     cb_step 6 "Coldbrew runtime (C core + JS API, linked with emcc)"
     local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/*.js \
-        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/symbol_table.py" "$SRC"/build/emscripten-patches/*.patch "$SRC/build/assemble_js.py" "$SRC/build/ensure-esbuild.sh" "$SRC/build/precompress.mjs" "$SRC/dist/package.json"; basename "$STDLIB"; basename "$RTT"; } | cb_hash)"
+        "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/symbol_table.py" "$SRC/build/static_tables.py" "$SRC"/build/emscripten-patches/*.patch "$SRC/build/assemble_js.py" "$SRC/build/ensure-esbuild.sh" "$SRC/build/precompress.mjs" "$SRC/dist/package.json"; basename "$STDLIB"; basename "$RTT"; } | cb_hash)"
     RT="$WORK/runtime-$key"
     if [ -f "$RT/.ok" ]; then cb_say "cached: $RT"; echo "runtime-$key" > "$WORK/runtime-current"; return; fi
     local log="$LOGS/runtime.log"; : > "$log"
     rm -rf "$RT"; mkdir -p "$RT/obj"
     cb_run runtime "$log" make -j"$JOBS" -f "$SRC/build/runtime.mk" SRC="$SRC" PYB="$PYB/src" OUT="$RT" \
         LINK_OPT="$LINK_OPT" LINK_LIBS="$(cat "$PYB/link-libs.txt")"
+    # unicodedata's and the CJK codecs' tables leave the wasm for stdlib/_tables_*.zip,
+    # fetched on first import; coldbrew-full.wasm keeps them (custom builds).
+    cb_run runtime "$log" python3.13 "$SRC/build/static_tables.py" --wasm "$RT/coldbrew.wasm" --map "$RT/coldbrew.map" \
+        --full "$RT/coldbrew-full.wasm" --out-dir "$RT/tables"
     cb_run runtime "$log" python3.13 "$SRC/build/assemble_js.py" --core "$RT/coldbrew-core.js" \
         --api-dir "$SRC/src/js" --examples-dir "$SRC/src/examples" --out-dir "$RT" \
         --esbuild "$(bash "$SRC/build/ensure-esbuild.sh")" --python-include "$PYB/src/Include" \
-        --stdlib "$STDLIB/coldbrew-stdlib.zip" --threads-wasm "$RTT/coldbrew-threads.wasm"
-    cb_run runtime "$log" node "$SRC/build/precompress.mjs" "$RT/coldbrew.wasm" "$RT/coldbrew.js" "$RT/coldbrew.mjs"
+        --stdlib "$STDLIB/coldbrew-stdlib.zip" --threads-wasm "$RTT/coldbrew-threads.wasm" --tables "$RT/tables"
+    cb_run runtime "$log" node "$SRC/build/precompress.mjs" "$RT/coldbrew.wasm" "$RT/coldbrew.js" "$RT/coldbrew.mjs" "$RT"/tables/*.zip
     cp "$STDLIB/coldbrew-stdlib.zip" "$STDLIB/coldbrew-stdlib.zip.br" "$STDLIB/coldbrew-stdlib-src.zip" "$STDLIB/coldbrew-stdlib-full.zip" "$RT/"
     cp -r "$STDLIB/stdlib" "$RT/stdlib"
+    cp "$RT"/tables/* "$RT/stdlib/"
     cp "$STDLIB/cpython-tests.zip" "$RT/"
     cp "$RTT"/coldbrew-threads.* "$RT/"   # one folder holds the whole runtime
     touch "$RT/.ok"

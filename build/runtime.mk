@@ -68,7 +68,8 @@ $(OUT)/obj/pythonapi.o: $(OUT)/obj/pythonapi.c $(SRC)/src/core/cb_symbols.h
 $(OUT)/coldbrew.wasm: $(CORE_OBJS) $(SRC)/src/js/emscripten-strings.js
 	@mkdir -p $(OUT)/core
 	# LINK_LIBS holds paths relative to CPython's build tree: link from there.
-	cd $(PYB) && $(CC) -o $(OUT)/core/coldbrew.js $(CORE_OBJS) $(EXTRA_OBJS) $(LINK_LIBS) $(LDFLAGS)
+	# The map locates the static tables build/static_tables.py takes out.
+	cd $(PYB) && $(CC) -o $(OUT)/core/coldbrew.js $(CORE_OBJS) $(EXTRA_OBJS) $(LINK_LIBS) $(LDFLAGS) -Wl,-Map=$(OUT)/coldbrew.map
 	mv $(OUT)/core/coldbrew.wasm $(OUT)/coldbrew.wasm
 	mv $(OUT)/core/coldbrew.js $(OUT)/coldbrew-core.js
 

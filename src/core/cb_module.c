@@ -8,7 +8,9 @@
  */
 #include "coldbrew.h"
 
+#include <emscripten/stack.h>
 #include <math.h>
+#include <string.h>
 
 /* Runs JS source in the global scope (indirect eval). Returns 0, or -1 with
  * the thrown value kept in Module.coldbrew.jsError. */
@@ -140,6 +142,52 @@ cb_mod_install_packages(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
+/* Coldbrew._restore_static_tables(data): writes back the static tables that
+ * build/static_tables.py took out of the wasm (and zeroed there), before their
+ * module is initialized (src/py/_coldbrew/stdlib_bundles.py). data:
+ * b"CBTB", u32 count, count (u32 address, u32 length) pairs, then the bytes,
+ * little-endian. Each range must lie in the static data, which sits below the
+ * C stack in Emscripten's memory layout. */
+static PyObject *
+cb_mod_restore_static_tables(PyObject *self, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    const unsigned char *p = view.buf;
+    size_t size = (size_t)view.len;
+    uint32_t count = 0;
+    int ok = size >= 8 && memcmp(p, "CBTB", 4) == 0;
+    if (ok) {
+        memcpy(&count, p + 4, 4);
+        ok = count <= (size - 8) / 8;
+    }
+    size_t header = ok ? 8 + (size_t)count * 8 : 0, data = header, total = 0;
+    for (uint32_t i = 0; ok && i < count; i++) {
+        uint32_t address, length;
+        memcpy(&address, p + 8 + i * 8, 4);
+        memcpy(&length, p + 12 + i * 8, 4);
+        ok = address >= 1024 && (uint64_t)address + length <= emscripten_stack_get_end() &&
+             length <= size - header - total;
+        total += length;
+    }
+    if (!ok || header + total != size) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "Coldbrew._restore_static_tables: not a table bundle of this runtime");
+        return NULL;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t address, length;
+        memcpy(&address, p + 8 + i * 8, 4);
+        memcpy(&length, p + 12 + i * 8, 4);
+        memcpy((void *)(uintptr_t)address, p + data, length);
+        data += length;
+    }
+    PyBuffer_Release(&view);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef cb_mod_methods[] = {
     {"run", cb_mod_run, METH_O,
      "run(js_source) -> 0\n\nRuns JavaScript source in the global scope; raises "
@@ -157,6 +205,8 @@ static PyMethodDef cb_mod_methods[] = {
      "Installs pure-Python wheels (URLs or paths ending in .whl, or names found in index_url, a PEP 503/691 "
      "simple index) and their dependencies; returns [{'name', 'version'}] of what it installed. Raises "
      "Coldbrew.PackageInstallError naming the package and the cause."},
+    {"_restore_static_tables", cb_mod_restore_static_tables, METH_O,
+     "_restore_static_tables(data)\n\nInternal: writes back a C module's tables (build/static_tables.py)."},
     {NULL, NULL, 0, NULL},
 };
 

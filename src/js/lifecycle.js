@@ -126,8 +126,9 @@ async function start(inst, opts, myGeneration) {
   // (src/py/_coldbrew/stdlib_bundles.py); threads may not call JavaScript, so
   // the threaded runtime has them all at start. One that cannot be fetched is
   // left to the main thread's import, whose ImportError names its URL.
+  // (The threaded wasm keeps the tables of build/static_tables.py: their bundles are not needed.)
   const bundlesPromise = threads.threaded
-    ? Promise.all(CB_STDLIB_BUNDLES.map((b) => cbFetchBytes('load', locate(`stdlib/${b}.zip`)).then((bytes) => [b, bytes], () => [b, null])))
+    ? Promise.all(CB_STDLIB_BUNDLES.filter((b) => !b.startsWith('_tables_')).map((b) => cbFetchBytes('load', locate(`stdlib/${b}.zip`)).then((bytes) => [b, bytes], () => [b, null])))
     : null;
   const wasmWhere = locate(wasmName);
   let wasmFailed;
@@ -224,8 +225,10 @@ async function start(inst, opts, myGeneration) {
   Module._cb_names_set_casing(opts.transformVariableCasing !== false ? 1 : 0);
   inst.yieldRate = opts.asyncYieldRate === undefined ? null : opts.asyncYieldRate;
   inst.state = 'loaded';
+  // The C modules whose tables coldbrew.wasm lacks (build/static_tables.py); the threaded wasm has them all.
   bridge.callNamed("__import__('_coldbrew').set_host",
-    [cbHost(() => CB_JSPI && inst.asyncRun !== null && inst.depth === 1, inst.aio, () => inst.signal, locate)]);
+    [cbHost(() => CB_JSPI && inst.asyncRun !== null && inst.depth === 1, inst.aio, () => inst.signal, locate),
+      threads.threaded ? [] : CB_TABLE_MODULES]);
   if (filesPromise) cbUnzipBytes(inst, 'load', await filesPromise, '/files');   // a custom build's files/
   if (opts.monitorFileUsage) {
     // Coldbrew.getUsedFiles() / getUnusedModules() read what it records (src/py/_coldbrew/usage.py).

@@ -115,7 +115,7 @@ describe('where the assets are, and host folders, in a page', () => {
 });
 
 describe('the stdlib beyond its core', () => {
-  test('a module outside the core comes from its bundle on first import (brotli); a missing bundle is an ImportError naming its URL', async () => {
+  test('a module outside the core comes from its bundle on first import (brotli), and so do unicodedata\'s and the CJK codecs\' tables; a missing bundle is an ImportError naming its URL', async () => {
     const context = await suite.browser.newContext();
     const seen = [];
     context.on('response', (r) => {
@@ -128,6 +128,9 @@ describe('the stdlib beyond its core', () => {
       const out = {};
       Coldbrew.run('import email.mime.text\nm = email.mime.text.MIMEText("hi")');
       out.type = Coldbrew.getVariable('m["Content-Type"]');
+      // unicodedata's and the CJK codecs' tables are a bundle too (build/static_tables.py).
+      Coldbrew.run('import unicodedata\nu = unicodedata.name("é") + " " + "テスト".encode("shift_jis").hex()');
+      out.tables = Coldbrew.getVariable('u');
       const b = Coldbrew.createNewInstance();
       await b.load({ hideWarnings: true, locateFile: (name) => (name.startsWith('stdlib/') ? `/no/such/${name}` : `/dist/${name}`) });
       try { b.run('import email'); } catch (e) { out.missing = e.message; }
@@ -137,6 +140,8 @@ describe('the stdlib beyond its core', () => {
     });
     assert.equal(r.type, 'text/plain; charset="us-ascii"');
     assert.ok(seen.includes('/dist/stdlib/email.zip 200 br'), seen.join(', '));
+    assert.equal(r.tables, 'LATIN SMALL LETTER E WITH ACUTE 836583588367');
+    for (const m of ['unicodedata', '_codecs_jp']) assert.ok(seen.includes(`/dist/stdlib/_tables_${m}.zip 200 br`), seen.join(', '));
     assert.match(r.missing, /ImportError: cannot import 'email': fetching its standard library bundle from http:\/\/127\.0\.0\.1:\d+\/no\/such\/stdlib\/email\.zip failed/);
     assert.equal(r.after, '[1]');
     await context.close();

@@ -1,6 +1,9 @@
 // The standard library in two parts (build/split_stdlib.py): load() fetches
 // the core (start-up and the common imports), and the rest comes one bundle
 // (stdlib/NAME.zip) at a time on first import (src/py/_coldbrew/stdlib_bundles.py).
+// The static tables of unicodedata and the CJK codecs come the same way
+// (build/static_tables.py: stdlib/_tables_NAME.zip), written back before the
+// module's init.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -76,6 +79,49 @@ import json
 print(json.dumps([1]))`);
     assert.equal(out, 'ImportError email True\n[1]');
     assert.throws(() => cb.run('import no_such_module_at_all'), /ModuleNotFoundError: No module named 'no_such_module_at_all'/);
+    cb.unload();
+  });
+
+  test('unicodedata and the CJK codecs: their tables are not in the wasm, and come on first import, once', async () => {
+    const { cb, bundles } = await spied();
+    assert.deepEqual(bundles(), []);
+    // The values native CPython 3.13 gives.
+    const out = py(cb, String.raw`
+import unicodedata
+print(unicodedata.name("é"), unicodedata.lookup("BULLET"), unicodedata.normalize("NFD", "é").encode("unicode_escape"),
+      unicodedata.category("A"), unicodedata.east_asian_width("テ"), unicodedata.ucd_3_2_0.name("a"))
+print(eval('"\\N{GREEK SMALL LETTER ALPHA}"'))
+print("テスト".encode("shift_jis"), b"\x83e\x83X\x83g".decode("shift_jis"), "中文".encode("gbk"), "한국".encode("euc_kr"),
+      "測試".encode("big5"), "𠄌".encode("big5hkscs"), "テ".encode("iso2022_jp"))
+import importlib, _codecs_jp
+importlib.reload(unicodedata)
+print(unicodedata.name("ß"))`);
+    assert.equal(out, "LATIN SMALL LETTER E WITH ACUTE • b'e\\\\u0301' Lu W LATIN SMALL LETTER A\nα\n" +
+      "b'\\x83e\\x83X\\x83g' テスト b'\\xd6\\xd0\\xce\\xc4' b'\\xc7\\xd1\\xb1\\xb9' b'\\xb4\\xfa\\xb8\\xd5' b'\\x88E' b'\\x1b$B%F\\x1b(B'\n" +
+      'LATIN SMALL LETTER SHARP S');
+    const fetched = bundles();
+    for (const m of ['unicodedata', '_codecs_jp', '_codecs_cn', '_codecs_kr', '_codecs_tw', '_codecs_hk']) {
+      assert.equal(fetched.filter((b) => b === `stdlib/_tables_${m}.zip`).length, 1, `${m}: ${fetched}`);
+    }
+    cb.unload();
+  });
+
+  test('tables that cannot be fetched: ImportError naming where; bad table data is refused', async () => {
+    const missing = path.join(dist, 'no-such-folder', '_tables_unicodedata.zip');
+    const { cb } = await spied({ 'stdlib/_tables_unicodedata.zip': missing });
+    // Refused: no header, a range below the static data, a range longer than the bytes given, not bytes.
+    const out = py(cb, String.raw`
+try:
+    import unicodedata
+except ImportError as e:
+    print(type(e).__name__, e.name, "${missing}" in str(e))
+for data in (b"", b"CBTB", b"CBTB\x01\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00x", b"CBTB\x01\x00\x00\x00\x00\x04\x00\x00\x02\x00\x00\x00x", 42):
+    try:
+        Coldbrew._restore_static_tables(data)
+    except (ValueError, TypeError) as e:
+        print(type(e).__name__)
+print("still fine")`);
+    assert.equal(out, 'ImportError unicodedata True\nValueError\nValueError\nValueError\nValueError\nTypeError\nstill fine');
     cb.unload();
   });
 

@@ -8,7 +8,7 @@ asyncio), set once by load().
 host = None
 
 
-def set_host(services):
+def set_host(services, table_modules=()):
     global host
     import Coldbrew
     host = Coldbrew._pin_variable(services)   # not released by destroy_all_variables()
@@ -17,5 +17,6 @@ def set_host(services):
     core = next((p for p in sys.path if p.endswith(".zip")), None)
     if core:
         stdlib_bundles.install(core)
+    stdlib_bundles.install_tables(list(table_modules))
     from . import process
     process.install()

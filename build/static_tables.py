@@ -1,0 +1,131 @@
+"""Takes the big static tables of rarely imported C modules out of coldbrew.wasm.
+
+unicodedata's database and the CJK codecs' mapping tables are read-only data:
+1.3 MB of the wasm, about 490 KiB of its brotli (docs/performance.md), which
+every page used to download at load(). In a static link each table sits at a
+fixed address in linear memory, and only its own module reads it. So after the
+link this script:
+
+- finds those tables in the linker's map (-Wl,-Map: each static array is its
+  own .rodata section, named with its object file);
+- copies their bytes out of the wasm's data segments into one bundle per
+  module, stdlib/_tables_MODULE.zip (a zip holding tables.bin);
+- overwrites them in the wasm with zeros, which compress to nearly nothing;
+  the wasm keeps its size and layout.
+
+On the first import of such a module, src/py/_coldbrew/stdlib_bundles.py
+fetches its bundle like any stdlib bundle and writes the bytes back
+(Coldbrew._restore_static_tables) before the module's init runs.
+
+tables.bin: b"CBTB", a little-endian u32 count, count pairs of u32 (address,
+length), then the bytes of each range in that order.
+
+  static_tables.py --wasm coldbrew.wasm --map coldbrew.map --full FULL.wasm --out-dir DIR
+writes the untouched wasm to FULL.wasm (custom builds link or copy that one)
+and prints the modules it took tables from.
+"""
+import argparse
+import pathlib
+import re
+import shutil
+import struct
+import zipfile
+
+# The modules whose tables go (object file name -> module name). Only sections
+# of 1 KiB or more: the small ones (docstrings, method tables) stay.
+MODULES = {"unicodedata": "unicodedata", "_codecs_cn": "_codecs_cn", "_codecs_hk": "_codecs_hk",
+           "_codecs_jp": "_codecs_jp", "_codecs_kr": "_codecs_kr", "_codecs_tw": "_codecs_tw"}
+MIN_TABLE = 1024
+MAP_LINE = re.compile(r"\s*([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\S*\((\w+)\.o\):\((\.rodata\.[^)]*)\)")
+
+
+def tables(map_text):
+    """module -> [(address, length)] of its read-only tables."""
+    found = {}
+    for line in map_text.splitlines():
+        m = MAP_LINE.match(line)
+        if not m:
+            continue
+        address, length, obj, section = int(m.group(1), 16), int(m.group(2), 16), m.group(3), m.group(4)
+        # .rodata.str* are merged string literals, shared between objects: never taken.
+        if obj in MODULES and length >= MIN_TABLE and not section.startswith((".rodata.str", ".rodata..")):
+            found.setdefault(MODULES[obj], []).append((address, length))
+    return found
+
+
+def _leb(data, pos):
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return result, pos
+
+
+def active_segments(wasm):
+    """[(memory address, file offset, length)] of the data section's active segments."""
+    pos, segments = 8, []
+    while pos < len(wasm):
+        section_id = wasm[pos]
+        size, pos = _leb(wasm, pos + 1)
+        end = pos + size
+        if section_id == 11:
+            count, p = _leb(wasm, pos)
+            for _ in range(count):
+                flags, p = _leb(wasm, p)
+                address = None
+                if flags in (0, 2):
+                    if flags == 2:
+                        _, p = _leb(wasm, p)
+                    if wasm[p] != 0x41:
+                        raise SystemExit("static_tables: a data segment's offset is not an i32.const")
+                    address, p = _leb(wasm, p + 1)
+                    if wasm[p] != 0x0B:
+                        raise SystemExit("static_tables: a data segment's offset expression is not a constant")
+                    p += 1
+                length, p = _leb(wasm, p)
+                if address is not None:
+                    segments.append((address, p, length))
+                p += length
+        pos = end
+    return segments
+
+
+def cut(wasm, segments, address, length):
+    """The bytes of [address, address + length) as instantiation writes them
+    (zeros where no segment covers), zeroed in `wasm`."""
+    out = bytearray(length)
+    for seg_address, offset, seg_length in segments:
+        lo, hi = max(address, seg_address), min(address + length, seg_address + seg_length)
+        if lo < hi:
+            start = offset + lo - seg_address
+            out[lo - address:hi - address] = wasm[start:start + hi - lo]
+            wasm[start:start + hi - lo] = bytes(hi - lo)
+    return bytes(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--wasm", required=True, type=pathlib.Path)
+    ap.add_argument("--map", required=True, type=pathlib.Path)
+    ap.add_argument("--full", required=True, type=pathlib.Path)
+    ap.add_argument("--out-dir", required=True, type=pathlib.Path)
+    a = ap.parse_args()
+    shutil.copyfile(a.wasm, a.full)
+    wasm = bytearray(a.wasm.read_bytes())
+    segments = active_segments(wasm)
+    a.out_dir.mkdir(parents=True, exist_ok=True)
+    for module, ranges in sorted(tables(a.map.read_text()).items()):
+        ranges.sort()
+        blob = b"CBTB" + struct.pack("<I", len(ranges)) + b"".join(struct.pack("<II", *r) for r in ranges)
+        blob += b"".join(cut(wasm, segments, address, length) for address, length in ranges)
+        with zipfile.ZipFile(a.out_dir / f"_tables_{module}.zip", "w", zipfile.ZIP_STORED) as z:   # brotli (.br) compresses it, as the other bundles
+            z.writestr("tables.bin", blob)
+        print(f"static_tables: {module}: {len(ranges)} tables, {sum(n for _, n in ranges)} bytes")
+    a.wasm.write_bytes(wasm)
+
+
+if __name__ == "__main__":
+    main()
