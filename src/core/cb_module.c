@@ -142,9 +142,115 @@ cb_mod_install_packages(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
+/* ---- tables out of the wasm (build/static_tables.py) -------------------------------- */
+
+/* The built-in modules whose static tables the build may take out of
+ * coldbrew.wasm. Their entries in CPython's table of built-in modules are
+ * wrapped before start-up (cb_mod_wrap_table_inits): whatever imports one
+ * (an import statement, importlib, a \N{...} escape, another interpreter),
+ * its init first has the tables written back, or fails with ImportError;
+ * it never runs on the zeros left in their place. */
+#define CB_TABLE_MODULES(X) X(unicodedata) X(_codecs_cn) X(_codecs_hk) X(_codecs_jp) X(_codecs_kr) X(_codecs_tw)
+enum {
+#define CB_TM_INDEX(name) CB_TM_##name,
+    CB_TABLE_MODULES(CB_TM_INDEX)
+    CB_TM_COUNT
+};
+static const char *const cb_tm_names[CB_TM_COUNT] = {
+#define CB_TM_NAME(name) #name,
+    CB_TABLE_MODULES(CB_TM_NAME)
+};
+static PyObject *(*cb_tm_real_init[CB_TM_COUNT])(void);   /* the modules' own PyInit functions */
+static int cb_tm_out[CB_TM_COUNT];                         /* 1: its tables are not in memory (yet) */
+
+/* The wrapped init of module i: the tables back first (src/py/_coldbrew/stdlib_bundles.py
+ * fetches their bundle and calls Coldbrew._restore_static_tables), then the module's own init. */
+static PyObject *
+cb_tm_init(int i)
+{
+    if (cb_tm_out[i]) {
+        PyObject *bundles = PyImport_ImportModule("_coldbrew.stdlib_bundles");
+        PyObject *r = bundles ? PyObject_CallMethod(bundles, "restore_tables", "s", cb_tm_names[i]) : NULL;
+        Py_XDECREF(bundles);
+        if (r == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_ImportError)) {   /* bad table data, say: an ImportError caused by it */
+                PyObject *cause = PyErr_GetRaisedException();
+                PyErr_Format(PyExc_ImportError, "cannot import %s: its tables could not be restored", cb_tm_names[i]);
+                PyObject *exc = PyErr_GetRaisedException();
+                PyException_SetContext(exc, Py_NewRef(cause));
+                PyException_SetCause(exc, cause);
+                PyErr_SetRaisedException(exc);
+            }
+            return NULL;
+        }
+        Py_DECREF(r);
+        cb_tm_out[i] = 0;
+    }
+    return cb_tm_real_init[i]();
+}
+#define CB_TM_WRAPPER(name) \
+    static PyObject *cb_tm_init_##name(void) { return cb_tm_init(CB_TM_##name); }
+CB_TABLE_MODULES(CB_TM_WRAPPER)
+
+void
+cb_mod_wrap_table_inits(void)
+{
+    static PyObject *(*const wrappers[CB_TM_COUNT])(void) = {
+#define CB_TM_WRAPPER_NAME(name) cb_tm_init_##name,
+        CB_TABLE_MODULES(CB_TM_WRAPPER_NAME)
+    };
+    for (struct _inittab *t = PyImport_Inittab; t->name != NULL; t++) {
+        for (int i = 0; i < CB_TM_COUNT; i++) {
+            if (strcmp(t->name, cb_tm_names[i]) == 0 && t->initfunc != wrappers[i]) {
+                cb_tm_real_init[i] = t->initfunc;
+                t->initfunc = wrappers[i];
+                cb_tm_out[i] = 1;
+            }
+        }
+    }
+}
+
+/* Coldbrew._tables_out(names): the modules whose tables this wasm lacks (load()
+ * says, once Python is up; every other module's are in). Until then all count as
+ * out, so an import before it fails rather than run on zeros. */
+static PyObject *
+cb_mod_tables_out(PyObject *self, PyObject *names)
+{
+    int out[CB_TM_COUNT] = {0};
+    PyObject *iter = PyObject_GetIter(names), *item;
+    if (iter == NULL) {
+        return NULL;
+    }
+    while ((item = PyIter_Next(iter)) != NULL) {
+        const char *name = PyUnicode_AsUTF8(item);
+        int found = -1;
+        for (int i = 0; name != NULL && i < CB_TM_COUNT; i++) {
+            if (strcmp(name, cb_tm_names[i]) == 0) {
+                found = i;
+            }
+        }
+        if (name != NULL && found < 0) {
+            PyErr_Format(PyExc_ValueError, "Coldbrew._tables_out: %s has no tables that can be left out", name);
+        }
+        Py_DECREF(item);
+        if (found < 0) {
+            Py_DECREF(iter);
+            return NULL;
+        }
+        out[found] = 1;
+    }
+    Py_DECREF(iter);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    for (int i = 0; i < CB_TM_COUNT; i++) {
+        cb_tm_out[i] = out[i] && cb_tm_real_init[i] != NULL;   /* a custom build may have left the module out */
+    }
+    Py_RETURN_NONE;
+}
+
 /* Coldbrew._restore_static_tables(data): writes back the static tables that
- * build/static_tables.py took out of the wasm (and zeroed there), before their
- * module is initialized (src/py/_coldbrew/stdlib_bundles.py). data:
+ * build/static_tables.py took out of the wasm (and zeroed there). data:
  * b"CBTB", u32 count, count (u32 address, u32 length) pairs, then the bytes,
  * little-endian. Each range must lie in the static data, which sits below the
  * C stack in Emscripten's memory layout. */
@@ -207,6 +313,8 @@ static PyMethodDef cb_mod_methods[] = {
      "Coldbrew.PackageInstallError naming the package and the cause."},
     {"_restore_static_tables", cb_mod_restore_static_tables, METH_O,
      "_restore_static_tables(data)\n\nInternal: writes back a C module's tables (build/static_tables.py)."},
+    {"_tables_out", cb_mod_tables_out, METH_O,
+     "_tables_out(names)\n\nInternal: the modules whose tables are not in the wasm; their init restores them first."},
     {NULL, NULL, 0, NULL},
 };
 

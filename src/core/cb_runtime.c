@@ -103,6 +103,7 @@ cb_rt_start_interpreter(int argc, char **argv)
     if (PyImport_AppendInittab("Coldbrew", cb_mod_init) < 0) {
         return PyStatus_Error("cannot add the Coldbrew module to the built-in modules");
     }
+    cb_mod_wrap_table_inits();
     PyConfig config;
     PyConfig_InitIsolatedConfig(&config);
     config.write_bytecode = 0;

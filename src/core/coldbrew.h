@@ -123,6 +123,7 @@ char *cb_py_construct(PyObject *o, const char *buf, int nargs, int has_kw);
 /* cb_module.c */
 PyObject *cb_mod_init(void);                 /* PyInit function of the `Coldbrew` module */
 int cb_mod_install_builtin(void);           /* makes `Coldbrew` visible without an import */
+void cb_mod_wrap_table_inits(void);         /* before start-up: the inits of modules whose tables may be out */
 void cb_mod_flush_stdio(void);              /* flushes sys.stdout/sys.stderr, keeps any error */
 
 /* cb_threads.c */

@@ -106,6 +106,26 @@ print(unicodedata.name("ß"))`);
     cb.unload();
   });
 
+  test('the tables come back however the module is imported (the init itself restores them)', async () => {
+    const { cb, bundles } = await spied();
+    // Only the built-in importer left on sys.meta_path, and a \\N{...} escape, which imports unicodedata itself.
+    const out = py(cb, String.raw`
+import sys, importlib.machinery
+saved = sys.meta_path[:]
+sys.meta_path[:] = [importlib.machinery.BuiltinImporter]
+import _codecs_kr
+sys.meta_path[:] = saved
+import codecs
+print(codecs.encode("한국", "euc_kr"), eval('"\N{BULLET}"'))
+try:
+    Coldbrew._tables_out(["no_such_module"])
+except ValueError as e:
+    print(e)`);
+    assert.equal(out, "b'\\xc7\\xd1\\xb1\\xb9' •\nColdbrew._tables_out: no_such_module has no tables that can be left out");
+    assert.ok(bundles().includes('stdlib/_tables__codecs_kr.zip') && bundles().includes('stdlib/_tables_unicodedata.zip'), bundles().join(' '));
+    cb.unload();
+  });
+
   test('tables that cannot be fetched: ImportError naming where; bad table data is refused', async () => {
     const missing = path.join(dist, 'no-such-folder', '_tables_unicodedata.zip');
     const { cb } = await spied({ 'stdlib/_tables_unicodedata.zip': missing });

@@ -17,10 +17,9 @@ A custom build's stdlib zip has no index: everything it keeps is in it.
 
 The static tables of some C modules (unicodedata, the CJK codecs) are not in
 coldbrew.wasm either (build/static_tables.py): their bundle _tables_NAME.zip
-holds the bytes. install_tables() puts TablesFinder first in sys.meta_path; on
-the first import of such a module it fetches that bundle, writes the tables
-back into memory (Coldbrew._restore_static_tables) and lets the built-in
-importer go on.
+holds the bytes. The module's init is wrapped in C (src/core/cb_module.c): on
+its first import, restore_tables() fetches that bundle and writes the tables
+back into memory (Coldbrew._restore_static_tables) before the init runs.
 """
 import sys
 
@@ -41,14 +40,23 @@ def install(core):
 
 
 def install_tables(modules):
-    """Arms TablesFinder for the C modules whose tables the wasm lacks (none
-    in the threaded runtime or a custom build: their wasm has them)."""
-    _tables_pending.update(modules)
-    if _tables_pending and TablesFinder not in sys.meta_path:
-        sys.meta_path.insert(0, TablesFinder)
+    """The C modules whose tables the wasm lacks (none in the threaded runtime
+    or a custom build: their wasm has them). Their init (wrapped in C,
+    src/core/cb_module.c) calls restore_tables() before it runs."""
+    import Coldbrew
+    Coldbrew._tables_out(modules)
 
 
-_tables_pending = set()
+def restore_tables(name):
+    """Fetches the bundle of `name`'s tables and writes them back into memory."""
+    import zipimport
+    import Coldbrew
+    import _coldbrew
+    if _coldbrew.host is None:
+        raise ImportError(f"cannot import {name!r} here: its tables come through the runtime's host, which "
+                          "only the main interpreter has; import it there first", name=name)
+    data = zipimport.zipimporter(_archive(f"_tables_{name}", name)).get_data("tables.bin")
+    Coldbrew._restore_static_tables(data)
 
 
 def _index():
@@ -106,26 +114,6 @@ class BundleFinder:
         parent = fullname.rpartition(".")[0]
         where = _archive(bundle, fullname) + "/" + (parent.replace(".", "/") + "/" if parent else "")
         return zipimport.zipimporter(where).find_spec(fullname)
-
-    @classmethod
-    def invalidate_caches(cls):
-        pass
-
-
-class TablesFinder:
-    """sys.meta_path's first finder: before a C module whose static tables
-    were taken out of the wasm is initialized, fetch them and write them back.
-    It finds nothing itself: the built-in importer imports the module."""
-
-    @classmethod
-    def find_spec(cls, fullname, path=None, target=None):
-        if fullname in _tables_pending:
-            import zipimport
-            import Coldbrew
-            data = zipimport.zipimporter(_archive(f"_tables_{fullname}", fullname)).get_data("tables.bin")
-            Coldbrew._restore_static_tables(data)
-            _tables_pending.discard(fullname)
-        return None
 
     @classmethod
     def invalidate_caches(cls):
