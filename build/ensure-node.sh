@@ -14,8 +14,11 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
         echo "coldbrew: node and npm are needed; install them (apt-get install nodejs npm) or run as root" >&2
         exit 2
     fi
-    cb_say "installing Debian's nodejs and npm (apt-get)" 
-    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm) >&2
+    # Only what is missing: a node from elsewhere (NodeSource's nodejs carries its own npm)
+    # conflicts with Debian's npm package.
+    pkgs="nodejs npm"; command -v node >/dev/null && pkgs="npm"
+    cb_say "installing Debian's $pkgs (apt-get)"
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs) >&2
 fi
 case "$which" in
     system) command -v node ;;
