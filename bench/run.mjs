@@ -57,8 +57,8 @@ function startupTimes(kind, n) {
   const times = [];
   for (let i = 0; i < n; i++) {
     try {
-      times.push(Number(execFileSync(process.execPath, ['-e', startupScripts[kind]], { cwd: root, encoding: 'utf8' }).trim()));
-    } catch (e) {
+      times.push(Number(execFileSync(process.execPath, ['-e', startupScripts[kind]], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()));
+    } catch (e) {   // Pyodide not installed: said once, below; the child's stderr is kept out of the table
       return null;
     }
   }
@@ -142,8 +142,9 @@ for (const name of Object.keys(cb)) {
   if (p) vsPyodide.push(rp);
   const f = (x) => (x ? x.toFixed(4) : '-').padStart(10);
   const s = (m) => (m ? `[${m[name].spread.toFixed(2)}]` : '').padStart(8);
-  console.log(`${name.padEnd(14)} ${f(n13)}${s(py313)} ${f(n11)}${s(py311)} ${f(c)}${s(cb)} ${f(p)}${s(pyo)}   ${r.toFixed(2).padStart(8)}x       ${r11.toFixed(2).padStart(8)}x  ` +
-    `${rp.toFixed(2).padStart(10)}x`);
+  const x = (v, w) => (Number.isNaN(v) ? '-'.padStart(w + 1) : `${v.toFixed(2).padStart(w)}x`);   // '-': not measured
+  console.log(`${name.padEnd(14)} ${f(n13)}${s(py313)} ${f(n11)}${s(py311)} ${f(c)}${s(cb)} ${f(p)}${s(pyo)}   ${x(r, 8)}       ${x(r11, 8)}  ` +
+    `${x(rp, 10)}`);
 }
 const geo = (a) => Math.exp(a.reduce((s, x) => s + Math.log(x), 0) / a.length);
 console.log(`\ngeometric mean: ${geo(ratios).toFixed(2)}x native 3.13, ${geo(ratios311).toFixed(2)}x native 3.11 (target <= 1.5x native 3.13)` +
@@ -158,7 +159,16 @@ for (const f of ['coldbrew.wasm', 'coldbrew-stdlib.zip', 'coldbrew.js']) {   // 
 }
 
 if (!process.argv.includes('--no-browser') && dist === path.join(root, 'dist')) {
-  const { measureBrowser, browserReport } = await import('./browser.mjs');
+  let browserBench = null;
+  try {
+    browserBench = await import('./browser.mjs');
+  } catch (e) {   // its driver (playwright-core) is a devDependency
+    console.log(`\n(Chromium not measured: ${e.message.split('\n')[0]}; run npm install)`);
+  }
+  if (browserBench) await measureInChromium(browserBench);
+}
+
+async function measureInChromium({ measureBrowser, browserReport }) {
   const roundsArg = process.argv.indexOf('--rounds');
   const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
   console.log('');
