@@ -45,6 +45,24 @@ describe('standard library', () => {
       "' %\\x01 %Q 1 70 %4 1970 %'");
   });
 
+  test('tracemalloc sees object and buffer allocations (the allocator calls pymalloc directly only while it is in place)', () => {
+    // cpython/patches/0004 skips the allocator table while it holds pymalloc; tracemalloc replaces the
+    // table, so what is allocated while it traces must be counted, and what it traced must free cleanly.
+    assert.equal(py(cb, [
+      'import tracemalloc',
+      'tracemalloc.start()',
+      'before = tracemalloc.get_traced_memory()[0]',
+      'keep = [str(i) * 3 for i in range(5000)]',
+      'grown = []',
+      'for i in range(20000): grown.append(i)',
+      'traced = tracemalloc.get_traced_memory()[0] - before',
+      'where = tracemalloc.take_snapshot().statistics("filename")[0]',
+      'tracemalloc.stop()',
+      'del keep, grown',
+      'print(traced > 300_000, where.size > 0, tracemalloc.is_tracing(), sum(len(str(i)) for i in range(1000)))',
+    ].join('\n')), 'True True False 2890');
+  });
+
   test('ctypes imports; structures, callbacks and memory work; loading libraries is a clear OSError', () => {
     assert.equal(py(cb, `import ctypes
 class P(ctypes.Structure):
