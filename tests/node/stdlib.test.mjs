@@ -63,6 +63,24 @@ describe('standard library', () => {
     ].join('\n')), 'True True False 2890');
   });
 
+  test('ints keep their values and types when released ints are reused (int free list), also after gc.collect() empties it', () => {
+    // cpython/patches/0005 keeps released one-digit ints for reuse: arithmetic, range() and indexing
+    // (the eval loop's own int paths) release them; int subclasses must never come back from it.
+    assert.equal(py(cb, [
+      'import gc',
+      'class I(int): pass',
+      'vals = [i * 3 - 7 for i in range(1000, 3000)]',
+      'total = sum(vals)',
+      'del vals',
+      'subs = [I(5000 + k) for k in range(300)]',
+      'for k in range(200000): y = k + 1000',
+      'gc.collect()',
+      'z = [k * 7 for k in range(500, 800)]',
+      'lst = list(range(400, 900)); picked = [lst[j] for j in range(300, 450)]',
+      'print(total, type(subs[0]).__name__, subs[-1] + 0, sum(z), y, sum(picked), -(10**9 + 7) % 1000, max(z) - min(z))',
+    ].join('\n')), '11983000 I 5299 1363950 200999 116175 993 2093');
+  });
+
   test('ctypes imports; structures, callbacks and memory work; loading libraries is a clear OSError', () => {
     assert.equal(py(cb, `import ctypes
 class P(ctypes.Structure):
