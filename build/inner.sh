@@ -198,9 +198,12 @@ check_cpython_modules() {
 }
 
 # ---- step 5: the packaged standard library ---------------------------------
+# Steps 5, 6 and 6b key on the CPython build they use (the name of $PYB, which
+# holds its key), not on cpython_key recomputed: a patch added while a build runs
+# must not label output linked from the older CPython with the newer key.
 build_stdlib() {
     cb_step 5 "standard library zip (.pyc, tzdata)"
-    local key; key="$( { cpython_key; cat "$SRC/build/pack_stdlib.py" "$SRC/build/split_stdlib.py" "$SRC/build/stdlib-core.txt" \
+    local key; key="$( { basename "$PYB"; cat "$SRC/build/pack_stdlib.py" "$SRC/build/split_stdlib.py" "$SRC/build/stdlib-core.txt" \
         "$SRC/build/precompress.mjs" "$SRC"/cpython/lib-patches/*.patch "$SRC"/src/py/_coldbrew/*.py; dpkg-query -W tzdata; } | cb_hash)"
     STDLIB="$WORK/stdlib-$key"
     if [ -f "$STDLIB/.ok" ]; then cb_say "cached: $STDLIB"; return; fi
@@ -232,7 +235,7 @@ build_stdlib() {
 LINK_OPT="${COLDBREW_LINK_OPT:--O2}"
 build_runtime() {
     cb_step 6 "Coldbrew runtime (C core + JS API, linked with emcc)"
-    local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/*.js \
+    local key; key="$( { basename "$PYB"; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/*.js \
         "$SRC"/src/examples/*.py "$SRC/build/runtime.mk" "$SRC/build/symbol_table.py" "$SRC/build/static_tables.py" "$SRC"/build/emscripten-patches/*.patch "$SRC/build/assemble_js.py" "$SRC/build/ensure-esbuild.sh" "$SRC/build/precompress.mjs" "$SRC/dist/package.json"; basename "$STDLIB"; basename "$RTT"; } | cb_hash)"
     RT="$WORK/runtime-$key"
     if [ -f "$RT/.ok" ]; then cb_say "cached: $RT"; echo "runtime-$key" > "$WORK/runtime-current"; return; fi
@@ -265,7 +268,7 @@ build_runtime() {
 # the engine has shared memory, and drives its Module like the default one.
 build_runtime_threads() {
     cb_say "step 6b: threaded runtime (coldbrew-threads.js/.wasm)"
-    local key; key="$( { cpython_key; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/emscripten-*.js \
+    local key; key="$( { basename "$PYB"; echo "$LINK_OPT"; cat "$SRC"/src/core/*.[ch] "$SRC"/src/js/emscripten-*.js \
         "$SRC/build/runtime.mk" "$SRC/build/symbol_table.py" "$SRC"/build/emscripten-patches/*.patch "$SRC/build/precompress.mjs"; } | cb_hash)"
     RTT="$WORK/runtime-threads-$key"
     if [ -f "$RTT/.ok" ]; then cb_say "cached: $RTT"; echo "runtime-threads-$key" > "$WORK/runtime-threads-current"; return; fi

@@ -81,6 +81,26 @@ describe('standard library', () => {
     ].join('\n')), '11983000 I 5299 1363950 200999 116175 993 2093');
   });
 
+  test('a returning call releases its locals at once; int arithmetic is exact across the one-digit limit (inlined call paths)', () => {
+    // cpython/patches/0006 inlines the common return (frame cleared and popped) and compact-int arithmetic.
+    assert.equal(py(cb, [
+      'import sys, weakref',
+      'class Box: pass',
+      'died = []',
+      'def make():',
+      '    b = Box(); weakref.finalize(b, died.append, "box")',
+      '    return len(died)',
+      'during = make()',
+      'def frame(): return sys._getframe()',
+      'f = frame()',
+      'def gen(n):',
+      '    for i in range(n): yield i * 1000',
+      'm = 2**30 - 1',
+      'a, b = 300, 45',
+      'print(during, died, f.f_code.co_name, sum(gen(5)), m + 1, -m - 2, m * m, (m + 1) - 1 == m, (a - b) is int("255"), 7 * -9)',
+    ].join('\n')), "0 ['box'] frame 10000 1073741824 -1073741825 1152921502459363329 True True -63");
+  });
+
   test('ctypes imports; structures, callbacks and memory work; loading libraries is a clear OSError', () => {
     assert.equal(py(cb, `import ctypes
 class P(ctypes.Structure):
