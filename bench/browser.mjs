@@ -70,11 +70,14 @@ export async function measureBrowser(rounds = 5) {
   const pyodide = pyodideSite();
   const { server, base } = await startServer();
   const pyServer = createServer(pyodide.dir);
-  await new Promise((resolve) => pyServer.listen(0, '127.0.0.1', resolve));
-  const pyBase = `http://127.0.0.1:${pyServer.address().port}`;
-  const browser = await launch();
+  // Everything started is stopped in `finally`, a failed launch included: a
+  // server left listening would keep bench/run.mjs from ever exiting.
+  let browser = null;
   const result = { pyodideVersion: pyodide.version };
   try {
+    await new Promise((resolve) => pyServer.listen(0, '127.0.0.1', resolve));
+    const pyBase = `http://127.0.0.1:${pyServer.address().port}`;
+    browser = await launch();
     // Rounds interleave the two pages, so that the machine's drift (docs/performance.md) falls on both.
     const pages = [['coldbrew', `${base}/bench/page.html`], ['pyodide', `${pyBase}/page.html`]];
     const runs = Object.fromEntries(pages.map(([name]) => [name, { cold: [], warm: [] }]));
@@ -90,7 +93,7 @@ export async function measureBrowser(rounds = 5) {
       bytes: median(list.map((r) => r.bytes)) });
     for (const [name] of pages) result[name] = { cold: med(runs[name].cold), warm: med(runs[name].warm) };
   } finally {
-    await browser.close();
+    if (browser) await browser.close();
     server.close();
     pyServer.close();
   }
