@@ -250,7 +250,7 @@ cb_mod_tables_out(PyObject *self, PyObject *names)
 }
 
 /* Coldbrew._restore_static_tables(data): writes back the static tables that
- * build/static_tables.py took out of the wasm (and zeroed there). data:
+ * build/static_tables.py took out of the wasm (memory holds zeros there until then). data:
  * b"CBTB", u32 count, count (u32 address, u32 length) pairs, then the bytes,
  * little-endian. Each range must lie in the static data, which sits below the
  * C stack in Emscripten's memory layout. */

@@ -26,6 +26,44 @@ async function spied(redirect = {}) {
   return { cb, located, bundles: () => located.filter((n) => n.startsWith('stdlib/')) };
 }
 
+/* The active data segments of a wasm (memory 0, i32.const offsets): [[address, length]]. */
+function dataSegments(wasm) {
+  let pos = 8;
+  const leb = () => {
+    let value = 0, shift = 0, byte;
+    do { byte = wasm[pos++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return value;
+  };
+  const segments = [];
+  while (pos < wasm.length) {
+    const id = wasm[pos++], size = leb(), end = pos + size;
+    if (id === 11) {
+      for (let n = leb(); n > 0; n--) {
+        const flags = leb();
+        let address = null;
+        if (flags === 0 || flags === 2) {
+          if (flags === 2) leb();   // memory index
+          pos++;                    // i32.const
+          address = leb();
+          pos++;                    // end
+        }
+        const length = leb();
+        if (address !== null) segments.push([address, length]);
+        pos += length;
+      }
+    }
+    pos = end;
+  }
+  return segments;
+}
+
+/* The ranges a _tables_NAME.zip writes back: [[address, length]] (tables.bin, stored). */
+function tableRanges(name) {
+  const zip = fs.readFileSync(path.join(dist, 'stdlib', `_tables_${name}.zip`));
+  const at = zip.indexOf('CBTB');
+  return Array.from({ length: zip.readUInt32LE(at + 4) }, (_, i) => [zip.readUInt32LE(at + 8 + 8 * i), zip.readUInt32LE(at + 12 + 8 * i)]);
+}
+
 describe('stdlib bundles', () => {
   test('the dist has the core zip, its index and the bundles it names', () => {
     assert.ok(fs.statSync(path.join(dist, 'coldbrew-stdlib.zip')).size < 2e6, 'the core zip is the small part');
@@ -104,6 +142,20 @@ print(unicodedata.name("ß"))`);
       assert.equal(fetched.filter((b) => b === `stdlib/_tables_${m}.zip`).length, 1, `${m}: ${fetched}`);
     }
     cb.unload();
+  });
+
+  test('the wasm carries nothing for the tables, not even zeros: memory starts zeroed there', () => {
+    const segments = dataSegments(fs.readFileSync(path.join(dist, 'coldbrew.wasm')));
+    let bytes = 0;
+    for (const m of ['unicodedata', '_codecs_jp', '_codecs_cn', '_codecs_kr', '_codecs_tw', '_codecs_hk']) {
+      for (const [address, length] of tableRanges(m)) {
+        bytes += length;
+        const covering = segments.filter(([a, n]) => n > 0 && a < address + length && address < a + n);
+        assert.deepEqual(covering, [], `${m}: the table at ${address} (${length} bytes) is still in a data segment`);
+      }
+    }
+    assert.ok(bytes > 1e6, `the tables hold ${bytes} bytes`);
+    assert.ok(segments.length > 1000, `${segments.length} data segments read`);
   });
 
   test('the tables come back however the module is imported (the init itself restores them)', async () => {
