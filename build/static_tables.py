@@ -70,33 +70,46 @@ def _leb(data, pos):
             return result, pos
 
 
+def _sections(wasm):
+    """[(section id, body offset, end offset)] of the module's sections, in order."""
+    sections, pos = [], 8
+    while pos < len(wasm):
+        size, body = _leb(wasm, pos + 1)
+        sections.append((wasm[pos], body, body + size))
+        pos = body + size
+    return sections
+
+
+def _segments(wasm, body):
+    """The data section (at `body`) segment by segment: [(start, flags, address,
+    data offset, length, end)], address None unless the segment is active; the
+    segment's encoding is wasm[start:end], its bytes wasm[data offset:end]."""
+    count, p = _leb(wasm, body)
+    segments = []
+    for _ in range(count):
+        start = p
+        flags, p = _leb(wasm, p)
+        address = None
+        if flags in (0, 2):   # active: 2 names its memory
+            if flags == 2:
+                _, p = _leb(wasm, p)
+            if wasm[p] != 0x41:
+                raise SystemExit("static_tables: a data segment's offset is not an i32.const")
+            address, p = _leb(wasm, p + 1)
+            if wasm[p] != 0x0B:
+                raise SystemExit("static_tables: a data segment's offset expression is not a constant")
+            p += 1
+        length, p = _leb(wasm, p)
+        segments.append((start, flags, address, p, length, p + length))
+        p += length
+    return segments
+
+
 def active_segments(wasm):
     """[(memory address, file offset, length)] of the data section's active segments."""
-    pos, segments = 8, []
-    while pos < len(wasm):
-        section_id = wasm[pos]
-        size, pos = _leb(wasm, pos + 1)
-        end = pos + size
-        if section_id == 11:
-            count, p = _leb(wasm, pos)
-            for _ in range(count):
-                flags, p = _leb(wasm, p)
-                address = None
-                if flags in (0, 2):
-                    if flags == 2:
-                        _, p = _leb(wasm, p)
-                    if wasm[p] != 0x41:
-                        raise SystemExit("static_tables: a data segment's offset is not an i32.const")
-                    address, p = _leb(wasm, p + 1)
-                    if wasm[p] != 0x0B:
-                        raise SystemExit("static_tables: a data segment's offset expression is not a constant")
-                    p += 1
-                length, p = _leb(wasm, p)
-                if address is not None:
-                    segments.append((address, p, length))
-                p += length
-        pos = end
-    return segments
+    return [(address, offset, length)
+            for section_id, body, _ in _sections(wasm) if section_id == 11
+            for _, _, address, offset, length, _ in _segments(wasm, body) if address is not None]
 
 
 def cut(wasm, segments, address, length):
@@ -154,33 +167,18 @@ def without_ranges(wasm, holes):
     """The wasm with the sorted address ranges `holes` left out of its active
     segments. Segment indices (which memory.init and data.drop name) stay: a
     split segment's first piece takes its place, the others are appended."""
-    sections, pos = [], 8
-    while pos < len(wasm):
-        size, body = _leb(wasm, pos + 1)
-        sections.append((wasm[pos], body, body + size))
-        pos = body + size
+    sections = _sections(wasm)
     data_section = None
     count_of_segments = None
-    for section_id, body, end in sections:
+    for section_id, body, _ in sections:
         if section_id != 11:
             continue
-        count, p = _leb(wasm, body)
         in_place, appended = [], []
-        for _ in range(count):
-            start = p
-            flags, p = _leb(wasm, p)
-            address = None
-            if flags in (0, 2):   # active: its offset is an i32.const (active_segments checked)
-                if flags == 2:
-                    _, p = _leb(wasm, p)
-                address, p = _leb(wasm, p + 1)
-                p += 1
-            length, p = _leb(wasm, p)
-            p += length
+        for start, flags, address, offset, _, end in _segments(wasm, body):
             if flags != 0:   # passive, or another memory's: kept as it is
-                in_place.append(bytes(wasm[start:p]))
+                in_place.append(bytes(wasm[start:end]))
                 continue
-            pieces = _outside(address, bytes(wasm[p - length:p]), holes) or [(address, b"")]
+            pieces = _outside(address, bytes(wasm[offset:end]), holes) or [(address, b"")]
             in_place.append(_active(*pieces[0]))
             appended.extend(_active(*piece) for piece in pieces[1:])
         segments = in_place + appended
