@@ -26,33 +26,38 @@ async function spied(redirect = {}) {
   return { cb, located, bundles: () => located.filter((n) => n.startsWith('stdlib/')) };
 }
 
-/* The active data segments of a wasm (memory 0, i32.const offsets): [[address, length]]. */
+/* The active data segments of a wasm (memory 0, i32.const offsets): [[address, length]].
+ * The read position lives in an object, not in a `let` the helper closure
+ * writes: Node 26.10's V8 (14.6), when Maglev compiled this loop on the stack
+ * (OSR) mid-run, went on reading a stale copy of such a captured `let` after
+ * the closure had moved it, and this parse came out wrong in about one run of
+ * five (right every time with --no-maglev-osr, and on Node 20 and 24). */
 function dataSegments(wasm) {
-  let pos = 8;
+  const at = { pos: 8 };
   const leb = () => {
     let value = 0, shift = 0, byte;
-    do { byte = wasm[pos++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    do { byte = wasm[at.pos++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
     return value;
   };
   const segments = [];
-  while (pos < wasm.length) {
-    const id = wasm[pos++], size = leb(), end = pos + size;
+  while (at.pos < wasm.length) {
+    const id = wasm[at.pos++], size = leb(), end = at.pos + size;
     if (id === 11) {
       for (let n = leb(); n > 0; n--) {
         const flags = leb();
         let address = null;
         if (flags === 0 || flags === 2) {
           if (flags === 2) leb();   // memory index
-          pos++;                    // i32.const
+          at.pos++;                 // i32.const
           address = leb();
-          pos++;                    // end
+          at.pos++;                 // end
         }
         const length = leb();
         if (address !== null) segments.push([address, length]);
-        pos += length;
+        at.pos += length;
       }
     }
-    pos = end;
+    at.pos = end;
   }
   return segments;
 }
