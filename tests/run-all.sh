@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: the Node suites on Node 26 and Node 24 (LTS; both from
 # npm) and on the system's Node, the browser suite (Chromium, Firefox ESR, WebKitGTK), the npm
-# package as a user installs and bundles it, then the conformance slice of
-# CPython's regression suite; first, the layering check of the C core.
+# package as a user installs and bundles it, one short round of the benchmark,
+# then the conformance slice of CPython's regression suite; first, the layering
+# check of the C core.
 # Builds first (seconds when cached).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,8 @@ echo "== The npm package: installed from its tarball into a fresh project; CJS, 
 "$node_current" --test tests/package/*.test.mjs || status=1
 echo "== Custom environments: build/custom.sh on settings folders written by the test; Node and Chromium"
 "$node_current" --test tests/custom/*.test.mjs || status=1
+echo "== The benchmark, one short round (tests/bench): every runtime and workload measured, the report complete; no time is judged"
+"$node_current" --test tests/bench/*.test.mjs || status=1
 echo "== CPython regression suite (conformance slice) on $("$node_current" --version), in tests/cpython/test-env (CPython's C test modules linked in)"
 bash build/custom.sh tests/cpython/test-env >/dev/null || status=1
 "$node_current" tests/cpython/run.mjs || status=1
