@@ -25,8 +25,13 @@ echo "== The npm package: installed from its tarball into a fresh project; CJS, 
 "$node_current" --test tests/package/*.test.mjs || status=1
 echo "== Custom environments: build/custom.sh on settings folders written by the test; Node and Chromium"
 "$node_current" --test tests/custom/*.test.mjs || status=1
-echo "== The benchmark, one short round (tests/bench): every runtime and workload measured, the report complete; no time is judged"
-"$node_current" --test tests/bench/*.test.mjs || status=1
+echo "== The benchmark, one short round, and the eval loop's profile by bytecode (tests/bench): every runtime and workload measured, the report complete; no time is judged"
+# bench/opcode_profile.py needs perf (a software clock; no hardware counters needed) and readelf.
+for need in perf:linux-perf readelf:binutils; do
+    command -v "${need%%:*}" >/dev/null ||
+        (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need#*:}") >&2 || status=1
+done
+"$node_current" --test --test-concurrency=1 tests/bench/*.test.mjs || status=1
 echo "== CPython regression suite (conformance slice) on $("$node_current" --version), in tests/cpython/test-env (CPython's C test modules linked in)"
 bash build/custom.sh tests/cpython/test-env >/dev/null || status=1
 "$node_current" tests/cpython/run.mjs || status=1
