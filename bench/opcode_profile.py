@@ -141,6 +141,13 @@ def main():
         sys.exit("opcode_profile: perf is missing: apt-get install linux-perf")
     node = run(["bash", str(ROOT / "build" / "ensure-node.sh"), "current"]).strip()
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="cb-opprof-"))
+    try:
+        measure(a, node, tmp)
+    finally:   # perf's data and V8's code dumps: tens of MB
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def measure(a, node, tmp):
     if a.file:
         body = pathlib.Path(a.file).read_text()
         py = f"code = compile({body!r}, {a.file!r}, 'exec')\nfor _ in range({a.rounds}):\n    exec(code, {{'__name__': '__main__'}})"
@@ -186,7 +193,6 @@ C.load({{ hideWarnings: true }}).then(() => {{
         if pct < 0.05:
             break
         print(f"  {pct:6.2f} %  {name}")
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
