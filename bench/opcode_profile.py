@@ -155,7 +155,7 @@ def measure(a, node, tmp):
         py = (f"import sys\nsys.path.insert(0, '/tmp')\nimport workloads\nfor _ in range(3): workloads.{a.workload}()\n"
               f"for _ in range({a.rounds}): workloads.{a.workload}()")
     runner = tmp / "run.cjs"
-    runner.write_text(f"""const C = require({json.dumps(str(pathlib.Path(a.dist, 'coldbrew.js')))});
+    runner.write_text(f"""const C = require({json.dumps(str(pathlib.Path(a.dist, 'coldbrew.js').resolve()))});
 C.load({{ hideWarnings: true }}).then(() => {{
   C.addFile('/tmp/workloads.py', require('fs').readFileSync({json.dumps(str(ROOT / 'bench' / 'workloads.py'))}, 'utf8'));
   C.run({json.dumps(py)});
@@ -164,7 +164,8 @@ C.load({{ hideWarnings: true }}).then(() => {{
     jit = tmp / "jit"
     jit.mkdir()
     rec = subprocess.run(["perf", "record", "-e", "cpu-clock", "-k", "1", "-o", str(tmp / "perf.data"), "--",
-                          node, "--perf-prof", f"--perf-prof-path={jit}", str(runner)], capture_output=True, text=True)
+                          node, "--perf-prof", f"--perf-prof-path={jit}", str(runner)],
+                         capture_output=True, text=True, cwd=tmp)  # V8 writes an isolate-*.log into its cwd
     if rec.returncode:
         sys.exit(f"opcode_profile: perf record failed:\n{rec.stderr}")
     run(["perf", "inject", "--jit", "-i", str(tmp / "perf.data"), "-o", str(tmp / "perf.jit.data")], cwd=tmp)

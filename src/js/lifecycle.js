@@ -16,7 +16,7 @@ import { cbHeap } from './heap.js';
 import { cbCreateBridge } from './bridge.js';
 import { cbGuardFileSystem } from './vfs.js';
 import { cbCheckOptions } from './options.js';
-import { cbAssetLocator, cbFetchBytes, cbInstantiateWasm, cbCRecursionBudget } from './loader.js';
+import { cbAssetLocator, cbFetchBytes, cbStartWasm, cbCRecursionBudget } from './loader.js';
 import { cbMakeStdio } from './stdio.js';
 import { CB_JSPI, cbWrapImports, cbAioQueue } from './jspi.js';
 import { cbHost } from './http.js';
@@ -108,6 +108,16 @@ function startInterpreter(Module, flags) {
   }
 }
 
+/* Py_Initialize's first need is 24 random bytes for the hash secret, which
+ * Emscripten's getentropy takes from Web Crypto; that source's first use sets
+ * itself up (5-6 ms in a new Node process). Done here, while the wasm is read
+ * and compiled off the main thread, it is not paid inside Python's start. */
+function warmEntropy() {
+  if (typeof crypto === 'object' && crypto && typeof crypto.getRandomValues === 'function') {
+    crypto.getRandomValues(new Uint8Array(1));
+  }
+}
+
 async function start(inst, opts, myGeneration) {
   const threads = inst.threads = cbThreadPlan(opts);
   const wasmName = threads.threaded ? CB_THREADS_WASM : 'coldbrew.wasm';
@@ -130,7 +140,8 @@ async function start(inst, opts, myGeneration) {
   const bundlesPromise = threads.threaded
     ? Promise.all(CB_STDLIB_BUNDLES.filter((b) => !b.startsWith('_tables_')).map((b) => cbFetchBytes('load', locate(`stdlib/${b}.zip`)).then((bytes) => [b, bytes], () => [b, null])))
     : null;
-  const wasmWhere = locate(wasmName);
+  // Fetched (in Node, read and compiled) beside the factory's set-up below, not after it.
+  const wasm = cbStartWasm(locate(wasmName), progress);
   let wasmFailed;
   const wasmFailure = new Promise((resolve, reject) => { wasmFailed = reject; });
   const startupErrors = [];
@@ -155,7 +166,7 @@ async function start(inst, opts, myGeneration) {
     instantiateWasm(imports, receive) {
       cbWrapImports(imports, { asyncRun: () => inst.asyncRun, bridge: () => inst.bridge, aio: () => inst.aio,
         stdin: () => inst.Module.coldbrew.stdin });
-      cbInstantiateWasm(imports, progress, wasmWhere).then((r) => {
+      wasm.instantiate(imports).then((r) => {
         rawExports = r.instance.exports;
         // Imported (shared) by the threaded runtime, exported by the other.
         memory = (imports.env && imports.env.memory) || r.instance.exports.memory;
@@ -185,6 +196,7 @@ async function start(inst, opts, myGeneration) {
       cbGuardFileSystem(m.FS);
     }],
   });
+  warmEntropy();
   const [Module, stdlib] = await Promise.all([Promise.race([modPromise, wasmFailure]), stdlibPromise]);
   if (myGeneration !== inst.generation) throw new Error('Coldbrew.load(): unload() was called while loading');
   inst.Module = Module;

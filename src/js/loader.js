@@ -47,6 +47,20 @@ export function cbAssetLocator(opts = {}) {
   };
 }
 
+/* A Node Buffer seen as a plain Uint8Array over the same memory
+ * (new Uint8Array(buffer) would copy it: 4 ms for coldbrew.wasm). */
+const asBytes = (buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+
+/* Node: the bytes of a file path or file: URL, read synchronously. */
+function cbReadFileNow(fn, where) {
+  const file = where.startsWith('file:') ? require('url').fileURLToPath(where) : where;
+  try {
+    return asBytes(require('fs').readFileSync(file));
+  } catch (e) {
+    throw new Error(`Coldbrew.${fn}(): cannot read ${file}: ${e.message}`);
+  }
+}
+
 /* Bytes of a URL or (in Node) a file path / file: URL; onBytes(n) is told of
  * each piece as it arrives. */
 export async function cbFetchBytes(fn, where, onBytes) {
@@ -55,7 +69,7 @@ export async function cbFetchBytes(fn, where, onBytes) {
     const file = where.startsWith('file:') ? require('url').fileURLToPath(where) : where;
     let data;
     try {
-      data = new Uint8Array(await fs.promises.readFile(file));
+      data = asBytes(await fs.promises.readFile(file));
     } catch (e) {
       throw new Error(`Coldbrew.${fn}(): cannot read ${file}: ${e.message}`);
     }
@@ -85,33 +99,70 @@ export async function cbFetchBytes(fn, where, onBytes) {
   return data;
 }
 
-/* Instantiates coldbrew.wasm for Emscripten's instantiateWasm hook: streaming
- * compilation in browsers (the response is re-wrapped, so progress is counted
- * and a server's wrong MIME type does not matter), the file in Node. */
-export async function cbInstantiateWasm(imports, onBytes, where) {
+/* Starts getting coldbrew.wasm ready before Emscripten's factory asks for it:
+ * load() calls this first, so the file is read (in Node, and compiled too)
+ * while the factory's own set-up runs on the main thread; instantiate(imports)
+ * is then Emscripten's instantiateWasm hook, resolving to {instance, module}.
+ * Browsers fetch now and compile as the bytes stream in, once the imports
+ * exist (the response is re-wrapped when its MIME type is wrong, so progress
+ * is still counted and the server's type does not matter). Node compiles the
+ * whole file: streaming compilation is slower there (docs/performance.md,
+ * Finding 13). A failure is reported by instantiate(), never as an unhandled
+ * rejection of the early start. */
+export function cbStartWasm(where, onBytes) {
   if ((!CB_IS_NODE || /^https?:/.test(where)) && typeof WebAssembly.instantiateStreaming === 'function') {
-    const response = await fetch(where);
-    if (!response.ok) throw new Error(`Coldbrew.load(): fetching ${where} failed: HTTP ${response.status}`);
-    if (/^application\/wasm\b/.test(response.headers.get('Content-Type') || '')) {
-      // The response itself goes to the compiler, so the browser can cache the
-      // compiled code; a clone of the body is only counted.
-      const counter = response.clone().body.getReader();
-      (async () => {
-        for (let r = await counter.read(); !r.done; r = await counter.read()) onBytes(r.value.length);
-      })().catch(() => {});
-      return WebAssembly.instantiateStreaming(response, imports);
-    }
-    // A server with the wrong MIME type: re-wrapped, still compiled while it streams.
-    const counted = new TransformStream({
-      transform(chunk, out) {
-        onBytes(chunk.length);
-        out.enqueue(chunk);
-      },
+    const responded = fetch(where).then((response) => {
+      if (!response.ok) throw new Error(`Coldbrew.load(): fetching ${where} failed: HTTP ${response.status}`);
+      return response;
     });
-    const body = new Response(response.body.pipeThrough(counted), { headers: { 'Content-Type': 'application/wasm' } });
-    return WebAssembly.instantiateStreaming(body, imports);
+    responded.catch(() => {});
+    return { instantiate: async (imports) => instantiateStreamed(await responded, imports, onBytes) };
   }
-  return WebAssembly.instantiate(await cbFetchBytes('load', where, onBytes), imports);
+  let compiled;
+  if (CB_IS_NODE && !/^https?:/.test(where)) {
+    // Read at once (a few ms), so the compile runs beside the factory's
+    // set-up: fs.promises.readFile reads in 512 KiB pieces, each asked for by
+    // the main thread, which that set-up keeps busy. Progress is still told
+    // after load() has returned.
+    try {
+      const bytes = cbReadFileNow('load', where);
+      const compiling = WebAssembly.compile(bytes);
+      compiling.catch(() => {});
+      compiled = Promise.resolve().then(() => onBytes(bytes.length)).then(() => compiling);
+    } catch (e) {
+      compiled = Promise.reject(e);
+    }
+  } else {
+    compiled = cbFetchBytes('load', where, onBytes).then((bytes) => WebAssembly.compile(bytes));
+  }
+  compiled.catch(() => {});
+  return {
+    instantiate: async (imports) => {
+      const module = await compiled;
+      return { module, instance: await WebAssembly.instantiate(module, imports) };
+    },
+  };
+}
+
+function instantiateStreamed(response, imports, onBytes) {
+  if (/^application\/wasm\b/.test(response.headers.get('Content-Type') || '')) {
+    // The response itself goes to the compiler, so the browser can cache the
+    // compiled code; a clone of the body is only counted.
+    const counter = response.clone().body.getReader();
+    (async () => {
+      for (let r = await counter.read(); !r.done; r = await counter.read()) onBytes(r.value.length);
+    })().catch(() => {});
+    return WebAssembly.instantiateStreaming(response, imports);
+  }
+  // A server with the wrong MIME type: re-wrapped, still compiled while it streams.
+  const counted = new TransformStream({
+    transform(chunk, out) {
+      onBytes(chunk.length);
+      out.enqueue(chunk);
+    },
+  });
+  const body = new Response(response.body.pipeThrough(counted), { headers: { 'Content-Type': 'application/wasm' } });
+  return WebAssembly.instantiateStreaming(body, imports);
 }
 
 /* How many levels of C recursion (CPython's c_recursion_remaining) fit in this

@@ -64,6 +64,22 @@ describe('loading', () => {
     cb.unload();
     fs.rmSync(path.join(elsewhere, 'coldbrew-stdlib.zip'));
     await assert.rejects(cb.load({ hideWarnings: true, indexURL: elsewhere }), (e) => e.message.includes(path.join(elsewhere, 'coldbrew-stdlib.zip')));
+    // The wasm is read before Emscripten's factory runs (loader.js,
+    // cbStartWasm); a missing one is still load()'s rejection, named, and
+    // never an unhandled rejection of the process.
+    const unhandled = [];
+    const onUnhandled = (e) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      fs.copyFileSync(path.join(dist, 'coldbrew-stdlib.zip'), path.join(elsewhere, 'coldbrew-stdlib.zip'));
+      fs.rmSync(path.join(elsewhere, 'coldbrew.wasm'));
+      await assert.rejects(cb.load({ hideWarnings: true, indexURL: elsewhere }),
+        (e) => e.message.startsWith('Coldbrew.load(): cannot read ') && e.message.includes(path.join(elsewhere, 'coldbrew.wasm')));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
     await assert.rejects(cb.load({ indexURL: '' }), /option 'indexURL' must be a non-empty string/);
     await assert.rejects(cb.load({ locateFile: 'x' }), /option 'locateFile' must be a function/);
     await assert.rejects(cb.load({ hideWarnings: true, locateFile: () => 42 }), /locateFile\('coldbrew-stdlib.zip'\) must return a URL or a non-empty string/);
