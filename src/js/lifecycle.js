@@ -130,6 +130,9 @@ async function start(inst, opts, myGeneration) {
     if (opts.onProgress && myGeneration === inst.generation) opts.onProgress({ loaded: Math.min(loaded, total), total });
   };
   const locate = cbAssetLocator(opts);
+  // First, so that it is read (in Node, and compiled) beside everything below
+  // (the factory's set-up most of all) instead of after it.
+  const wasm = cbStartWasm(locate(wasmName), progress);
   const stdlibPromise = cbFetchBytes('load', locate('coldbrew-stdlib.zip'), progress);
   const filesPromise = CB_FILES_ZIP ? cbFetchBytes('load', locate(CB_FILES_ZIP), progress) : null;
   // The stdlib's bundles are fetched on first import, by the main thread
@@ -140,8 +143,6 @@ async function start(inst, opts, myGeneration) {
   const bundlesPromise = threads.threaded
     ? Promise.all(CB_STDLIB_BUNDLES.filter((b) => !b.startsWith('_tables_')).map((b) => cbFetchBytes('load', locate(`stdlib/${b}.zip`)).then((bytes) => [b, bytes], () => [b, null])))
     : null;
-  // Fetched (in Node, read and compiled) beside the factory's set-up below, not after it.
-  const wasm = cbStartWasm(locate(wasmName), progress);
   let wasmFailed;
   const wasmFailure = new Promise((resolve, reject) => { wasmFailed = reject; });
   const startupErrors = [];

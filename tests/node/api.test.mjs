@@ -82,7 +82,7 @@ describe('loading', () => {
     }
     await assert.rejects(cb.load({ indexURL: '' }), /option 'indexURL' must be a non-empty string/);
     await assert.rejects(cb.load({ locateFile: 'x' }), /option 'locateFile' must be a function/);
-    await assert.rejects(cb.load({ hideWarnings: true, locateFile: () => 42 }), /locateFile\('coldbrew-stdlib.zip'\) must return a URL or a non-empty string/);
+    await assert.rejects(cb.load({ hideWarnings: true, locateFile: () => 42 }), /locateFile\('coldbrew\.wasm'\) must return a URL or a non-empty string/);
     fs.rmSync(elsewhere, { recursive: true });
     await cb.load({ hideWarnings: true });   // still loadable
     cb.unload();
