@@ -1,5 +1,6 @@
 /* Coldbrew's loader: where the asset files are (coldbrew.wasm, the stdlib
- * zip, and coldbrew.js for worker mode), fetching them with progress,
+ * zip, and coldbrew.js for worker mode), fetching them with progress (the wasm
+ * started before anything else in load(), so it compiles beside the rest),
  * streaming compilation, and the C recursion budget this engine's stack allows.
  *
  * Where the assets are, in order: load({locateFile(name, base)}) if given;
