@@ -52,27 +52,31 @@ export function cbAssetLocator(opts = {}) {
  * (new Uint8Array(buffer) would copy it: 4 ms for coldbrew.wasm). */
 const asBytes = (buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 
+/* Where Node reads a file itself (a path or file: URL) rather than fetching. */
+const isNodeFile = (where) => CB_IS_NODE && !/^https?:/.test(where);
+const nodeFilePath = (where) => (where.startsWith('file:') ? require('url').fileURLToPath(where) : where);
+const cannotRead = (fn, file, e) => new Error(`Coldbrew.${fn}(): cannot read ${file}: ${e.message}`);
+
 /* Node: the bytes of a file path or file: URL, read synchronously. */
 function cbReadFileNow(fn, where) {
-  const file = where.startsWith('file:') ? require('url').fileURLToPath(where) : where;
+  const file = nodeFilePath(where);
   try {
     return asBytes(require('fs').readFileSync(file));
   } catch (e) {
-    throw new Error(`Coldbrew.${fn}(): cannot read ${file}: ${e.message}`);
+    throw cannotRead(fn, file, e);
   }
 }
 
 /* Bytes of a URL or (in Node) a file path / file: URL; onBytes(n) is told of
  * each piece as it arrives. */
 export async function cbFetchBytes(fn, where, onBytes) {
-  if (CB_IS_NODE && !/^https?:/.test(where)) {
-    const fs = require('fs');
-    const file = where.startsWith('file:') ? require('url').fileURLToPath(where) : where;
+  if (isNodeFile(where)) {
+    const file = nodeFilePath(where);
     let data;
     try {
-      data = asBytes(await fs.promises.readFile(file));
+      data = asBytes(await require('fs').promises.readFile(file));
     } catch (e) {
-      throw new Error(`Coldbrew.${fn}(): cannot read ${file}: ${e.message}`);
+      throw cannotRead(fn, file, e);
     }
     if (onBytes) onBytes(data.length);
     return data;
@@ -111,7 +115,7 @@ export async function cbFetchBytes(fn, where, onBytes) {
  * Finding 13). A failure is reported by instantiate(), never as an unhandled
  * rejection of the early start. */
 export function cbStartWasm(where, onBytes) {
-  if ((!CB_IS_NODE || /^https?:/.test(where)) && typeof WebAssembly.instantiateStreaming === 'function') {
+  if (!isNodeFile(where) && typeof WebAssembly.instantiateStreaming === 'function') {
     const responded = fetch(where).then((response) => {
       if (!response.ok) throw new Error(`Coldbrew.load(): fetching ${where} failed: HTTP ${response.status}`);
       return response;
@@ -120,7 +124,7 @@ export function cbStartWasm(where, onBytes) {
     return { instantiate: async (imports) => instantiateStreamed(await responded, imports, onBytes) };
   }
   let compiled;
-  if (CB_IS_NODE && !/^https?:/.test(where)) {
+  if (isNodeFile(where)) {
     // Read at once (a few ms), so the compile runs beside the factory's
     // set-up: fs.promises.readFile reads in 512 KiB pieces, each asked for by
     // the main thread, which that set-up keeps busy. Progress is still told
