@@ -25,7 +25,7 @@ echo "== The npm package: installed from its tarball into a fresh project; CJS, 
 "$node_current" --test tests/package/*.test.mjs || status=1
 echo "== Custom environments: build/custom.sh on settings folders written by the test; Node and Chromium"
 "$node_current" --test tests/custom/*.test.mjs || status=1
-echo "== The benchmark, one short round, and the eval loop's profile by bytecode (tests/bench): every runtime and workload measured, the report complete; no time is judged"
+echo "== The benchmark, one short round; the eval loop's profile by bytecode; load() taken apart (tests/bench): every runtime, workload and step measured, the report complete; no time is judged"
 # bench/opcode_profile.py needs perf (a software clock; no hardware counters needed) and readelf.
 for need in perf:linux-perf readelf:binutils; do
     command -v "${need%%:*}" >/dev/null ||
