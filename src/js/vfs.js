@@ -12,13 +12,19 @@
  *   - Path lookup: Emscripten's lookupPath re-normalised the whole path after
  *     each component (PATH.join2), so one lookup cost O(depth²) and walking
  *     a deep tree O(depth³) (shutil.rmtree at depth 400: 4.4 s). The same walk
- *     here builds the path by appending: O(depth).
+ *     here builds the path by appending: O(depth). It also walks '..' as a
+ *     kernel does, from where the walk has got to (after symlinks, through
+ *     folders that must exist), where Emscripten collapsed it by its letters
+ *     first: "/tmp/missing/../f" opened "/tmp/f", "link/.." was the folder
+ *     holding the link. The callers that collapsed it before the lookup (open,
+ *     the *at syscalls, mkdir) are patched not to (build/emscripten-patches/0003).
  *   - cbMakeFolders (for addFile/createFolder): creates missing folders while
  *     walking down once, instead of one full lookup per level.
  */
 
 const CB_MAX_TIME_MS = 8.64e15;
 const CB_ELOOP = 32;
+const CB_ENOTDIR = 54;
 
 /* An absolute path with '.', '..' and repeated slashes resolved (as PATH_FS.resolve). */
 export function cbResolvePath(FS, path) {
@@ -44,26 +50,36 @@ export function cbGuardFileSystem(FS) {
   /* Emscripten 3.1.69's FS.lookupPath, with the path of the walk appended to
    * instead of re-normalised at every step. */
   FS.lookupPath = function lookupPath(path, opts = {}) {
-    path = cbResolvePath(FS, path);
+    const full = path.charCodeAt(0) === 47 ? path : `${FS.cwd()}/${path}`;
     const followMount = opts.follow_mount !== undefined ? opts.follow_mount : true;
     const recurse = opts.recurse_count || 0;
     if (recurse > 8) throw new FS.ErrnoError(CB_ELOOP);
-    const parts = path.split('/').filter((p) => !!p);
+    const parts = full.split('/').filter((p) => !!p);
     let current = FS.root;
-    let currentPath = '/';
+    let currentPath = '/';   // where the walk is, symlinks resolved: '..' is its folder
     for (let i = 0; i < parts.length; i++) {
       const last = i === parts.length - 1;
       if (last && opts.parent) break;
-      current = FS.lookupNode(current, parts[i]);
-      currentPath = currentPath === '/' ? `/${parts[i]}` : `${currentPath}/${parts[i]}`;
+      const part = parts[i];
+      if (part === '.' || part === '..') {
+        if (!FS.isDir(current.mode)) throw new FS.ErrnoError(CB_ENOTDIR);
+        if (part === '..' && currentPath !== '/') {
+          currentPath = currentPath.slice(0, currentPath.lastIndexOf('/')) || '/';
+          current = FS.lookupPath(currentPath, { recurse_count: recurse + 1 }).node;
+        }
+        continue;
+      }
+      current = FS.lookupNode(current, part);
+      currentPath = currentPath === '/' ? `/${part}` : `${currentPath}/${part}`;
       if (FS.isMountpoint(current) && (!last || followMount)) current = current.mounted.root;
       if (!last || opts.follow) {
         let count = 0;
         while (FS.isLink(current.mode)) {
           const link = FS.readlink(currentPath);
           const dir = currentPath.slice(0, currentPath.lastIndexOf('/')) || '/';
-          currentPath = cbResolvePath(FS, link.charCodeAt(0) === 47 ? link : `${dir}/${link}`);
-          current = FS.lookupPath(currentPath, { recurse_count: recurse + 1 }).node;
+          const target = FS.lookupPath(link.charCodeAt(0) === 47 ? link : `${dir}/${link}`, { recurse_count: recurse + 1 });
+          currentPath = target.path;
+          current = target.node;
           if (count++ > 40) throw new FS.ErrnoError(CB_ELOOP);
         }
       }

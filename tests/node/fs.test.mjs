@@ -179,4 +179,59 @@ except OSError as e:
     err = type(e).__name__
 print(os.readlink("/tmp/links/rel"), open("/tmp/links/rel").read(), err)`), 'target t NotADirectoryError');
   });
+
+  test('".." is the parent of where a path has got to: a missing folder before it is ENOENT (nothing created), after a symlink it is the target\'s parent, after a file ENOTDIR', () => {
+    assert.deepEqual(JSON.parse(py(cb, `import os, json
+def outcome(fn):
+    try:
+        r = fn()
+        return r if isinstance(r, (bool, list)) else "ok"
+    except OSError as e:
+        return type(e).__name__
+os.makedirs("/tmp/dd/a", exist_ok=True); open("/tmp/dd/a/f.txt", "w").write("x")
+os.makedirs("/tmp/dd/b/c", exist_ok=True)
+os.symlink("/tmp/dd/b/c", "/tmp/dd/link")
+out = {
+  "open through a missing folder": outcome(lambda: open("/tmp/dd/missing/../a/f.txt").read()),
+  "create through a missing folder": outcome(lambda: open("/tmp/dd/missing/../new.txt", "w").close()),
+  "mkdir through a missing folder": outcome(lambda: os.mkdir("/tmp/dd/missing/../newdir")),
+  "relative, through a missing folder": outcome(lambda: (os.chdir("/tmp/dd"), os.listdir("missing/../a"))[1]),
+  "link/.. lists the target's parent": outcome(lambda: sorted(os.listdir("/tmp/dd/link/.."))),
+  "link/../c is a folder": outcome(lambda: os.path.isdir("/tmp/dd/link/../c")),
+  "relative link/..": outcome(lambda: (os.chdir("/tmp/dd"), sorted(os.listdir("link/../..")))[1]),
+  "file/..": outcome(lambda: os.stat("/tmp/dd/a/f.txt/..")),
+  "file/.": outcome(lambda: os.stat("/tmp/dd/a/f.txt/.")),
+  "mkdir a/..": outcome(lambda: os.mkdir("/tmp/dd/a/..")),
+  "symlink a/..": outcome(lambda: os.symlink("t", "/tmp/dd/a/..")),
+  "a/../a/f.txt": outcome(lambda: open("/tmp/dd/a/../a/f.txt").read() == "x"),
+  "/.. is /": outcome(lambda: os.path.samefile("/..", "/")),
+  "getcwd after chdir link/..": outcome(lambda: (os.chdir("/tmp/dd/link/.."), [os.getcwd()])[1]),
+  "rename a folder into its own child through a symlink": outcome(lambda: os.rename("/tmp/dd/b", "/tmp/dd/link/x")),
+  "rename onto an ancestor": outcome(lambda: os.rename("/tmp/dd/b/c", "/tmp/dd/b")),
+  "rename through ..": outcome(lambda: (os.rename("/tmp/dd/a/../a", "/tmp/dd/link/../a2"), sorted(os.listdir("/tmp/dd/b")))[1]),
+}
+out["left in /tmp/dd"] = sorted(os.listdir("/tmp/dd"))
+out["left in /tmp/dd/a2"] = sorted(os.listdir("/tmp/dd/b/a2"))
+print(json.dumps(out))`)), {
+      'open through a missing folder': 'FileNotFoundError',
+      'create through a missing folder': 'FileNotFoundError',
+      'mkdir through a missing folder': 'FileNotFoundError',
+      'relative, through a missing folder': 'FileNotFoundError',
+      "link/.. lists the target's parent": ['c'],
+      'link/../c is a folder': true,
+      'relative link/..': ['a', 'b', 'link'],
+      'file/..': 'NotADirectoryError',
+      'file/.': 'NotADirectoryError',
+      'mkdir a/..': 'FileExistsError',
+      'symlink a/..': 'FileExistsError',
+      'a/../a/f.txt': true,
+      '/.. is /': true,
+      'getcwd after chdir link/..': ['/tmp/dd/b'],
+      'rename a folder into its own child through a symlink': 'OSError',
+      'rename onto an ancestor': 'OSError',
+      'rename through ..': ['a2', 'c'],
+      'left in /tmp/dd': ['b', 'link'],
+      'left in /tmp/dd/a2': ['f.txt'],
+    });
+  });
 });
