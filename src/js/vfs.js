@@ -18,13 +18,37 @@
  *     first: "/tmp/missing/../f" opened "/tmp/f", "link/.." was the folder
  *     holding the link. The callers that collapsed it before the lookup (open,
  *     the *at syscalls, mkdir) are patched not to (build/emscripten-patches/0003).
+ *   - A trailing slash says "a folder": Emscripten dropped it, so
+ *     os.remove("file/") deleted the file and open("new/", "w") created one.
+ *     Lookups now follow a final symlink and want a folder (ENOTDIR), and
+ *     unlink, rename, symlink, mknod and open(O_CREAT) give the errors Linux
+ *     gives for such a path, before anything changes. Removing or renaming
+ *     "a/." or "a/.." is refused with Linux's errors too.
  *   - cbMakeFolders (for addFile/createFolder): creates missing folders while
  *     walking down once, instead of one full lookup per level.
  */
 
 const CB_MAX_TIME_MS = 8.64e15;
+const CB_EBUSY = 10;
+const CB_EEXIST = 20;
+const CB_EINVAL = 28;
+const CB_EISDIR = 31;
 const CB_ELOOP = 32;
+const CB_ENOENT = 44;
 const CB_ENOTDIR = 54;
+const CB_ENOTEMPTY = 55;
+const CB_O_CREAT = 64;
+const CB_O_NOFOLLOW = 131072;
+const CB_S_IFMT = 0o170000;
+const CB_S_IFDIR = 0o040000;
+
+/* "d/" (but not "/"): the path names a folder. */
+const endsInSlash = (path) => path.length > 1 && path.charCodeAt(path.length - 1) === 47;
+const withoutSlash = (path) => path.replace(/\/+$/, '') || '/';
+const lastName = (path) => {
+  const parts = path.split('/').filter((p) => !!p);
+  return parts.length ? parts[parts.length - 1] : '';
+};
 
 /* An absolute path with '.', '..' and repeated slashes resolved (as PATH_FS.resolve). */
 export function cbResolvePath(FS, path) {
@@ -51,6 +75,7 @@ export function cbGuardFileSystem(FS) {
    * instead of re-normalised at every step. */
   FS.lookupPath = function lookupPath(path, opts = {}) {
     const full = path.charCodeAt(0) === 47 ? path : `${FS.cwd()}/${path}`;
+    const folderWanted = !opts.parent && endsInSlash(full);
     const followMount = opts.follow_mount !== undefined ? opts.follow_mount : true;
     const recurse = opts.recurse_count || 0;
     if (recurse > 8) throw new FS.ErrnoError(CB_ELOOP);
@@ -65,14 +90,15 @@ export function cbGuardFileSystem(FS) {
         if (!FS.isDir(current.mode)) throw new FS.ErrnoError(CB_ENOTDIR);
         if (part === '..' && currentPath !== '/') {
           currentPath = currentPath.slice(0, currentPath.lastIndexOf('/')) || '/';
-          current = FS.lookupPath(currentPath, { recurse_count: recurse + 1 }).node;
+          // currentPath has no links left to follow: no deeper nesting.
+          current = FS.lookupPath(currentPath, { recurse_count: recurse }).node;
         }
         continue;
       }
       current = FS.lookupNode(current, part);
       currentPath = currentPath === '/' ? `/${part}` : `${currentPath}/${part}`;
       if (FS.isMountpoint(current) && (!last || followMount)) current = current.mounted.root;
-      if (!last || opts.follow) {
+      if (!last || opts.follow || folderWanted) {
         let count = 0;
         while (FS.isLink(current.mode)) {
           const link = FS.readlink(currentPath);
@@ -84,7 +110,84 @@ export function cbGuardFileSystem(FS) {
         }
       }
     }
+    if (folderWanted && !FS.isDir(current.mode)) throw new FS.ErrnoError(CB_ENOTDIR);
     return { path: currentPath, node: current };
+  };
+
+  guardFolderNames(FS);
+}
+
+/* What Linux answers for a trailing slash, or a last name of "." or "..", in
+ * the calls that create or remove a name. Each check runs before the call,
+ * which then runs unchanged. */
+function guardFolderNames(FS) {
+  const { open, unlink, rmdir, rename, symlink, mknod } = FS;
+  const dotName = (path) => {
+    const name = lastName(path);
+    return name === '.' || name === '..' ? name : null;
+  };
+  /* The entry itself, a final symlink not followed: ENOENT if missing. */
+  const entry = (path) => FS.lookupPath(withoutSlash(path)).node;
+  const mustBeNew = (path) => {
+    try {
+      entry(path);
+    } catch (e) {
+      if (e && e.name === 'ErrnoError' && e.errno === CB_ENOENT) throw new FS.ErrnoError(CB_ENOENT);
+      throw e;
+    }
+    throw new FS.ErrnoError(CB_EEXIST);
+  };
+
+  FS.open = function open_(path, flags, mode) {
+    if (typeof path === 'string' && typeof flags === 'number' && (flags & CB_O_CREAT) && endsInSlash(path)) {
+      throw new FS.ErrnoError(CB_EISDIR);
+    }
+    try {
+      return open.call(FS, path, flags, mode);
+    } catch (e) {
+      /* Emscripten's open drops the lookup's error and says ENOENT: give the
+         real one (ENOTDIR for "file/" or "file/x", ELOOP, EACCES). */
+      if (typeof path === 'string' && e && e.name === 'ErrnoError' && e.errno === CB_ENOENT) {
+        FS.lookupPath(path, { follow: typeof flags !== 'number' || !(flags & CB_O_NOFOLLOW) });
+      }
+      throw e;
+    }
+  };
+  FS.unlink = function unlink_(path) {
+    if (dotName(path)) {
+      FS.lookupPath(path);
+      throw new FS.ErrnoError(CB_EISDIR);
+    }
+    if (endsInSlash(path)) throw new FS.ErrnoError(FS.isDir(entry(path).mode) ? CB_EISDIR : CB_ENOTDIR);
+    return unlink.call(FS, path);
+  };
+  FS.rmdir = function rmdir_(path) {
+    const dot = dotName(path);
+    if (dot) {
+      FS.lookupPath(path);
+      throw new FS.ErrnoError(dot === '.' ? CB_EINVAL : CB_ENOTEMPTY);
+    }
+    return rmdir.call(FS, path);
+  };
+  FS.rename = function rename_(oldPath, newPath) {
+    for (const path of [oldPath, newPath]) {
+      if (dotName(path)) {
+        FS.lookupPath(path, { parent: true });
+        throw new FS.ErrnoError(CB_EBUSY);
+      }
+    }
+    if ((endsInSlash(oldPath) || endsInSlash(newPath)) && !FS.isDir(entry(oldPath).mode)) {
+      throw new FS.ErrnoError(CB_ENOTDIR);
+    }
+    return rename.call(FS, oldPath, newPath);
+  };
+  FS.symlink = function symlink_(target, linkPath) {
+    if (endsInSlash(linkPath)) mustBeNew(linkPath);
+    return symlink.call(FS, target, linkPath);
+  };
+  FS.mknod = function mknod_(path, mode, dev) {
+    if ((mode & CB_S_IFMT) !== CB_S_IFDIR && endsInSlash(path)) mustBeNew(path);
+    return mknod.call(FS, path, mode, dev);
   };
 }
 

@@ -234,4 +234,76 @@ print(json.dumps(out))`)), {
       'left in /tmp/dd/a2': ['f.txt'],
     });
   });
+
+  test('a trailing slash names a folder and "." or ".." cannot be removed or renamed (the errors Linux gives, nothing changed); ".." inside the 8th nested symlink is not a loop', () => {
+    assert.deepEqual(JSON.parse(py(cb, `import os, json, errno
+def outcome(fn):
+    try:
+        r = fn()
+        return r if isinstance(r, (bool, list)) else "ok"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+os.makedirs("/tmp/ts/d/e"); os.chdir("/tmp/ts")
+open("f", "w").write("keep"); os.symlink("d", "ld"); os.symlink("f", "lf")
+out = {
+  "open new/ w": outcome(lambda: open("new/", "w").close()),
+  "open f/": outcome(lambda: open("f/").close()),
+  "open f/x": outcome(lambda: open("f/x").close()),
+  "open f/ w": outcome(lambda: open("f/", "w").close()),
+  "stat f/": outcome(lambda: os.stat("f/")),
+  "lstat lf/": outcome(lambda: os.lstat("lf/")),
+  "lstat ld/ follows the link": outcome(lambda: os.path.isdir("ld/") and not os.path.islink("ld/")),
+  "unlink f/": outcome(lambda: os.unlink("f/")),
+  "unlink lf/": outcome(lambda: os.unlink("lf/")),
+  "unlink ld/": outcome(lambda: os.unlink("ld/")),
+  "rmdir f/": outcome(lambda: os.rmdir("f/")),
+  "rename f/ g": outcome(lambda: os.rename("f/", "g")),
+  "rename f g/": outcome(lambda: os.rename("f", "g/")),
+  "rename d/e d/e2/ and back": outcome(lambda: (os.rename("d/e", "d/e2/"), os.rename("d/e2/", "d/e"), os.listdir("d"))[2]),
+  "mkdir x/": outcome(lambda: os.mkdir("x/")),
+  "symlink f new2/": outcome(lambda: os.symlink("f", "new2/")),
+  "symlink f d/": outcome(lambda: os.symlink("f", "d/")),
+  "rmdir d/e/..": outcome(lambda: os.rmdir("d/e/..")),
+  "rmdir d/e/.": outcome(lambda: os.rmdir("d/e/.")),
+  "rename d/e/.. d/z": outcome(lambda: os.rename("d/e/..", "d/z")),
+  "rename x d/e/..": outcome(lambda: os.rename("x", "d/e/..")),
+  "unlink d/e/..": outcome(lambda: os.unlink("d/e/..")),
+  "rmdir missing/..": outcome(lambda: os.rmdir("missing/..")),
+}
+os.mkdir("sub")
+for i in range(1, 8):
+    os.symlink(f"l{i + 1}", f"l{i}")
+os.symlink("sub/../d", "l8")
+out["8 nested links, the last through .."] = outcome(lambda: os.listdir("l1"))
+out["left"] = sorted(os.listdir("."))
+out["f kept"] = open("f").read() == "keep"
+print(json.dumps(out))`)), {
+      'open new/ w': 'EISDIR',
+      'open f/': 'ENOTDIR',
+      'open f/x': 'ENOTDIR',
+      'open f/ w': 'EISDIR',
+      'stat f/': 'ENOTDIR',
+      'lstat lf/': 'ENOTDIR',
+      'lstat ld/ follows the link': true,
+      'unlink f/': 'ENOTDIR',
+      'unlink lf/': 'ENOTDIR',
+      'unlink ld/': 'ENOTDIR',
+      'rmdir f/': 'ENOTDIR',
+      'rename f/ g': 'ENOTDIR',
+      'rename f g/': 'ENOTDIR',
+      'rename d/e d/e2/ and back': ['e'],
+      'mkdir x/': 'ok',
+      'symlink f new2/': 'ENOENT',
+      'symlink f d/': 'EEXIST',
+      'rmdir d/e/..': 'ENOTEMPTY',
+      'rmdir d/e/.': 'EINVAL',
+      'rename d/e/.. d/z': 'EBUSY',
+      'rename x d/e/..': 'EBUSY',
+      'unlink d/e/..': 'EISDIR',
+      'rmdir missing/..': 'ENOENT',
+      '8 nested links, the last through ..': ['e'],
+      'left': ['d', 'f', 'l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7', 'l8', 'ld', 'lf', 'sub', 'x'],
+      'f kept': true,
+    });
+  });
 });
