@@ -147,6 +147,38 @@ describe('standard library', () => {
     ].join('\n')), "True True 14 [{'x': 4}, {'x': 4, 'y': 7}] True True True 14 244 244 True True 6765 245");
   });
 
+  test('big-int addition and subtraction give the same digits as native CPython, through every carry and borrow', () => {
+    // cpython/patches/0008 adds and subtracts the digits two at a time. The cases: random sizes (odd and
+    // even digit counts, so both the pair loop and the digit after it run), all-ones numbers (a carry
+    // through every digit), digit sums of exactly 2**30 - 1 with and without a carry in, negatives (which
+    // take x_add and x_sub through the signs), and equal high digits (x_sub's shortened length).
+    const digest = py(cb, [
+      'import random, hashlib',
+      'rng = random.Random(12345)',
+      'h = hashlib.sha256()',
+      'for trial in range(1200):',
+      '    kind = trial % 6',
+      '    na, nb = rng.randrange(0, 120), rng.randrange(0, 120)',
+      '    if kind == 0: a, b = rng.getrandbits(30 * na + rng.randrange(30)), rng.getrandbits(30 * nb + rng.randrange(30))',
+      '    elif kind == 1: a, b = (1 << (30 * na)) - 1, 1 + rng.getrandbits(rng.randrange(1, 40))',
+      '    elif kind == 2:',
+      '        a = rng.getrandbits(30 * na)',
+      '        b = ((1 << (30 * na)) - 1) - a + rng.randrange(0, 3)',
+      '    elif kind == 3: a, b = (1 << (30 * na)) - 1, (1 << (30 * nb)) - 1',
+      '    elif kind == 4: a, b = -rng.getrandbits(30 * na + 7), -rng.getrandbits(30 * nb + 3)',
+      '    else: a, b = (1 << (30 * na + 5)) + rng.getrandbits(30 * nb), (1 << (30 * na + 5)) + rng.getrandbits(30 * nb)',
+      '    for x, y in ((a, b), (b, a)):',
+      '        s, d = x + y, x - y',
+      '        assert s - y == x and d + y == x and s - d == 2 * y, (x, y)',
+      '        h.update(hex(s).encode() + b" " + hex(d).encode() + b";")',
+      'print(h.hexdigest())',
+    ].join('\n'));
+    // What Debian's native CPython 3.13 (and 3.11) prints for the same program.
+    assert.equal(digest, '54fed3b267c9b76352a158853a80b80ff2dd3326e5b4d2dd578834dcd8a66c7c');
+    assert.equal(py(cb, 'print((1 << 3000) - 1 + 1 == 1 << 3000, (1 << 3001) - ((1 << 3001) - 1), -(1 << 90) + (1 << 90), ((1 << 60) - 1) + ((1 << 60) - 1) == (1 << 61) - 2)'),
+      'True 1 0 True');
+  });
+
   test('ctypes imports; structures, callbacks and memory work; loading libraries is a clear OSError', () => {
     assert.equal(py(cb, `import ctypes
 class P(ctypes.Structure):
