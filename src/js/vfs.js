@@ -24,6 +24,9 @@
  *     unlink, rename, symlink, mknod and open(O_CREAT) give the errors Linux
  *     gives for such a path, before anything changes. Removing or renaming
  *     "a/." or "a/.." is refused with Linux's errors too.
+ *   - open: the lookup's own error (Emscripten said ENOENT for all), and
+ *     O_CREAT through a symlink to a missing file creates that file, as Linux
+ *     does (Emscripten tried to create the link's name: EEXIST).
  *   - cbMakeFolders (for addFile/createFolder): creates missing folders while
  *     walking down once, instead of one full lookup per level.
  */
@@ -39,6 +42,8 @@ const CB_ENOTDIR = 54;
 const CB_ENOTEMPTY = 55;
 const CB_O_CREAT = 64;
 const CB_O_NOFOLLOW = 131072;
+const CB_O_EXCL = 128;
+const CB_MAX_LINKS = 40;   // Linux's limit on the symlinks one lookup follows
 const CB_S_IFMT = 0o170000;
 const CB_S_IFDIR = 0o040000;
 
@@ -142,17 +147,35 @@ function guardFolderNames(FS) {
     if (typeof path === 'string' && typeof flags === 'number' && (flags & CB_O_CREAT) && endsInSlash(path)) {
       throw new FS.ErrnoError(CB_EISDIR);
     }
+    return openThroughDanglingLinks(path, flags, mode, 0);
+  };
+  function openThroughDanglingLinks(path, flags, mode, depth) {
     try {
       return open.call(FS, path, flags, mode);
     } catch (e) {
+      if (typeof path !== 'string' || !(e && e.name === 'ErrnoError')) throw e;
+      const follow = typeof flags !== 'number' || !(flags & CB_O_NOFOLLOW);
       /* Emscripten's open drops the lookup's error and says ENOENT: give the
          real one (ENOTDIR for "file/" or "file/x", ELOOP, EACCES). */
-      if (typeof path === 'string' && e && e.name === 'ErrnoError' && e.errno === CB_ENOENT) {
-        FS.lookupPath(path, { follow: typeof flags !== 'number' || !(flags & CB_O_NOFOLLOW) });
+      if (e.errno === CB_ENOENT) FS.lookupPath(path, { follow });
+      /* O_CREAT through a symlink to a missing file creates that file, as on
+         Linux; Emscripten tried to create the link's own name (EEXIST). */
+      if (e.errno === CB_EEXIST && follow && typeof flags === 'number' && (flags & CB_O_CREAT) && !(flags & CB_O_EXCL)) {
+        const link = FS.lookupPath(path);
+        if (!FS.isLink(link.node.mode)) throw e;
+        try {
+          FS.lookupPath(path, { follow: true });
+        } catch (missing) {
+          if (!(missing && missing.name === 'ErrnoError' && missing.errno === CB_ENOENT)) throw missing;   // ELOOP, ENOTDIR
+          if (depth >= CB_MAX_LINKS) throw new FS.ErrnoError(CB_ELOOP);
+          const target = FS.readlink(link.path);
+          const folder = link.path.slice(0, link.path.lastIndexOf('/')) || '/';
+          return openThroughDanglingLinks(target.charCodeAt(0) === 47 ? target : `${folder}/${target}`, flags, mode, depth + 1);
+        }
       }
       throw e;
     }
-  };
+  }
   FS.unlink = function unlink_(path) {
     if (dotName(path)) {
       FS.lookupPath(path);

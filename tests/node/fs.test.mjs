@@ -306,4 +306,46 @@ print(json.dumps(out))`)), {
       'f kept': true,
     });
   });
+
+  test('creating through a symlink to a missing file creates that file, as on Linux; a loop is ELOOP, O_EXCL and O_NOFOLLOW refuse', () => {
+    assert.deepEqual(JSON.parse(py(cb, `import os, json, errno
+def outcome(fn):
+    try:
+        r = fn()
+        return r if isinstance(r, (bool, list, str)) else "ok"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+os.makedirs("/tmp/dl/d"); os.chdir("/tmp/dl")
+os.symlink("target.txt", "rel")
+os.symlink("/tmp/dl/d/abs.txt", "abs")
+os.symlink("rel", "chain")
+os.symlink("loop2", "loop1"); os.symlink("loop1", "loop2")
+os.symlink("missing/x.txt", "nofolder")
+os.symlink("d/inner", "d2")
+out = {
+  "create through a relative link": outcome(lambda: (open("rel", "w").write("r"), open("target.txt").read())[1]),
+  "create through an absolute link": outcome(lambda: (open("abs", "w").write("a"), open("d/abs.txt").read())[1]),
+  "O_EXCL through a dangling link": outcome(lambda: os.close(os.open("d2", os.O_CREAT | os.O_EXCL | os.O_WRONLY))),
+  "create through a link to a link": outcome(lambda: (os.remove("target.txt"), open("chain", "a").write("c"), open("target.txt").read())[2]),
+  "create through a loop": outcome(lambda: open("loop1", "w").close()),
+  "create where the folder is missing": outcome(lambda: open("nofolder", "w").close()),
+  "O_NOFOLLOW on a dangling link": outcome(lambda: os.close(os.open("d2", os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW))),
+  "read a dangling link": outcome(lambda: open("d2").read()),
+  "create through d2": outcome(lambda: (open("d2", "w").write("i"), sorted(os.listdir("d")))[1]),
+}
+out["left"] = sorted(os.listdir("."))
+print(json.dumps(out))`)), {
+      // What Debian's Python prints on Linux for the same script.
+      'create through a relative link': 'r',
+      'create through an absolute link': 'a',
+      'O_EXCL through a dangling link': 'EEXIST',
+      'create through a link to a link': 'c',
+      'create through a loop': 'ELOOP',
+      'create where the folder is missing': 'ENOENT',
+      'O_NOFOLLOW on a dangling link': 'ELOOP',
+      'read a dangling link': 'ENOENT',
+      'create through d2': ['abs.txt', 'inner'],
+      'left': ['abs', 'chain', 'd', 'd2', 'loop1', 'loop2', 'nofolder', 'rel', 'target.txt'],
+    });
+  });
 });
