@@ -133,13 +133,9 @@ function guardFolderNames(FS) {
   };
   /* The entry itself, a final symlink not followed: ENOENT if missing. */
   const entry = (path) => FS.lookupPath(withoutSlash(path)).node;
-  const mustBeNew = (path) => {
-    try {
-      entry(path);
-    } catch (e) {
-      if (e && e.name === 'ErrnoError' && e.errno === CB_ENOENT) throw new FS.ErrnoError(CB_ENOENT);
-      throw e;
-    }
+  /* Making "name/": ENOENT if there is no such entry, else EEXIST. */
+  const refuseNewFolderName = (path) => {
+    entry(path);
     throw new FS.ErrnoError(CB_EEXIST);
   };
 
@@ -205,11 +201,11 @@ function guardFolderNames(FS) {
     return rename.call(FS, oldPath, newPath);
   };
   FS.symlink = function symlink_(target, linkPath) {
-    if (endsInSlash(linkPath)) mustBeNew(linkPath);
+    if (endsInSlash(linkPath)) refuseNewFolderName(linkPath);
     return symlink.call(FS, target, linkPath);
   };
   FS.mknod = function mknod_(path, mode, dev) {
-    if ((mode & CB_S_IFMT) !== CB_S_IFDIR && endsInSlash(path)) mustBeNew(path);
+    if ((mode & CB_S_IFMT) !== CB_S_IFDIR && endsInSlash(path)) refuseNewFolderName(path);
     return mknod.call(FS, path, mode, dev);
   };
 }
